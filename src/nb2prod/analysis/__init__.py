@@ -1,0 +1,41 @@
+"""The analysis of a notebook: pure, never runs it, returns a :class:`~nb2prod.findings.Report`."""
+
+from __future__ import annotations
+
+from nb2prod.analysis.cell import analyse_cell
+from nb2prod.analysis.context import Analysed
+from nb2prod.analysis.history import history_findings
+from nb2prod.analysis.hygiene import hygiene_findings
+from nb2prod.analysis.topdown import topdown_findings
+from nb2prod.findings import Finding, Report, Severity
+from nb2prod.notebook import Notebook
+
+__all__ = ["analyse_notebook", "check_notebook"]
+
+
+def analyse_notebook(notebook: Notebook) -> list[Analysed]:
+    """Each code cell with the facts of its analysis, in notebook order."""
+    directory = notebook.directory
+    return [Analysed(c, analyse_cell(c.source, directory)) for c in notebook.code_cells]
+
+
+def check_notebook(notebook: Notebook) -> Report:
+    """Every finding for a notebook, and whether a fresh top-to-bottom run would reproduce it."""
+    code = analyse_notebook(notebook)
+    findings = topdown_findings(code) + history_findings(code) + hygiene_findings(code)
+    findings.sort(key=_order)
+    reproducible = not any(
+        f.severity is Severity.ERROR and f.kind in REPRODUCIBILITY for f in findings
+    )
+    return Report(notebook.path, tuple(findings), reproducible)
+
+
+#: Kinds that decide the verdict; the others are about practice, not about this notebook's outputs.
+REPRODUCIBILITY = frozenset(
+    {"out-of-order", "use-before-define", "undefined-name", "re-executed", "unexecuted",
+     "stale-output", "syntax-error", "error-output", "unseeded-random"}
+)  # fmt: skip
+
+
+def _order(finding: Finding) -> tuple[int, int, int, str]:
+    return (finding.cell or 0, finding.line, -finding.severity.rank, finding.kind)

@@ -1,0 +1,204 @@
+"""What the stored execution counts prove about the session that made the notebook.
+
+Each executed cell keeps the count of its last run. Sorting by count gives the order of those last
+runs; a gap in the counts is a run the notebook no longer shows. For every name a cell read, the
+cell that provided it in the recorded order is compared with the cell that would provide it top
+to bottom: where they differ, the cell saw state a fresh run will not give it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nb2prod.analysis.context import Analysed, cells, effective_reads, make, names
+from nb2prod.findings import Finding, Severity
+
+_RERUN = "Restart the kernel and run all cells, then save: the stored outputs then match the code."
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """``reader`` read ``name`` from ``recorded`` (None: a run no longer shown), but top to bottom
+    it would read it from ``topdown``."""
+
+    reader: Analysed
+    name: str
+    recorded: Analysed | None
+    topdown: Analysed | None
+
+
+def history_findings(code: list[Analysed]) -> list[Finding]:
+    """``out-of-order``, ``stale-output``, ``re-executed`` and ``unexecuted``."""
+    executed = [c for c in code if c.count is not None]
+    if not executed:
+        return []
+    mismatches = _mismatches(code, executed)
+    found = _out_of_order(executed, mismatches)
+    found += _stale_outputs(executed, mismatches)
+    found += _re_executed(executed)
+    found += _unexecuted(code, executed)
+    return found
+
+
+def _writers(code: list[Analysed]) -> dict[str, list[Analysed]]:
+    writers: dict[str, list[Analysed]] = {}
+    for cell in code:
+        for name in cell.facts.writes:
+            writers.setdefault(name, []).append(cell)
+    return writers
+
+
+def _mismatches(code: list[Analysed], executed: list[Analysed]) -> dict[Analysed, list[Mismatch]]:
+    writers = _writers(code)
+    definer: dict[str, Analysed] = {}
+    found: dict[Analysed, list[Mismatch]] = {}
+    for cell in code:
+        if cell.count is not None and cell.facts.syntax_error is None:
+            for name in effective_reads(cell, definer).positions:
+                recorded = _recorded_provider(cell, writers.get(name, []))
+                topdown = _topdown_provider(cell, writers.get(name, []))
+                if recorded is not topdown and (recorded or topdown):
+                    found.setdefault(cell, []).append(Mismatch(cell, name, recorded, topdown))
+        definer.update(dict.fromkeys(cell.facts.defines, cell))
+    return found
+
+
+def _recorded_provider(reader: Analysed, writers: list[Analysed]) -> Analysed | None:
+    assert reader.count is not None
+    before = [
+        w for w in writers if w is not reader and w.count is not None and w.count < reader.count
+    ]
+    return max(before, key=lambda w: w.count or 0) if before else None
+
+
+def _topdown_provider(reader: Analysed, writers: list[Analysed]) -> Analysed | None:
+    above = [w for w in writers if w.number < reader.number]
+    return above[-1] if above else None
+
+
+def _out_of_order(
+    executed: list[Analysed], mismatches: dict[Analysed, list[Mismatch]]
+) -> list[Finding]:
+    found: list[Finding] = []
+    highest = 0
+    for index, cell in enumerate(executed):
+        count = cell.count or 0
+        if highest <= count:
+            highest = count
+            continue
+        later_above = [a for a in executed[:index] if (a.count or 0) > count]
+        harmful = sorted(
+            {m.name for m in mismatches.get(cell, []) if {m.recorded, m.topdown} & set(later_above)}
+            | {m.name for a in later_above for m in mismatches.get(a, []) if m.recorded is cell}
+        )
+        first = min(later_above, key=lambda a: a.number)
+        ran = f"{cell.label} ran before {cells(later_above)} above it"
+        if harmful:
+            message = f"{ran}, and that changed what a cell saw: {names(harmful)}"
+            found.append(make("out-of-order", Severity.ERROR, cell, 0, message, _RERUN))
+        else:
+            message = f"{ran}; they share no names, so the order did not matter"
+            hint = f"Harmless, but running {first.label} and this cell in page order keeps it so."
+            found.append(make("out-of-order", Severity.INFO, cell, 0, message, hint))
+    return found
+
+
+def _stale_outputs(
+    executed: list[Analysed], mismatches: dict[Analysed, list[Mismatch]]
+) -> list[Finding]:
+    found: list[Finding] = []
+    for cell in executed:
+        if not cell.has_output:
+            continue
+        if cell in mismatches:
+            found.append(_stale_from_state(cell, mismatches[cell]))
+            continue
+        counts = {o.execution_count for o in cell.cell.outputs if o.execution_count is not None}
+        if counts and counts != {cell.count}:
+            message = f"{cell.label} shows output from another run (execution count {min(counts)})"
+            found.append(make("stale-output", Severity.WARNING, cell, 0, message, _RERUN))
+    return found
+
+
+def _stale_from_state(cell: Analysed, mismatches: list[Mismatch]) -> Finding:
+    first = mismatches[0]
+    if first.recorded is None:
+        origin = "a run the notebook no longer shows"
+    else:
+        origin = first.recorded.label
+    if first.topdown is None:
+        fresh = "no cell above defines it"
+    else:
+        fresh = f"top to bottom it comes from {first.topdown.label}"
+    message = (
+        f"{cell.label}'s stored output was computed when `{first.name}` came from {origin}; "
+        f"{fresh}, so a fresh run may show something else"
+    )
+    if len(mismatches) > 1:
+        message += f" (also {names(m.name for m in mismatches[1:])})"
+    return make("stale-output", Severity.ERROR, cell, 0, message, _RERUN)
+
+
+def _re_executed(executed: list[Analysed]) -> list[Finding]:
+    counts = sorted({c.count for c in executed if c.count is not None})
+    gaps = [(a, b) for a, b in zip([0, *counts], counts, strict=False) if b - a > 1]
+    if not gaps:
+        return []
+    hidden = sum(b - a - 1 for a, b in gaps)
+    start = gaps[0][0]
+    candidates = [c for c in executed if (c.count or 0) > start]
+    strong = [c for c in candidates if c.facts.strong_changes]
+    weak = [c for c in candidates if c.facts.weak_changes and c not in strong]
+    after = next(c for c in executed if c.count == gaps[0][1])
+    message = (
+        f"execution counts skip {hidden} number(s) (first from [{gaps[0][0]}] to "
+        f"[{gaps[0][1]}]): cells ran more than once, or cells that ran were since deleted"
+    )
+    hint = "Restart the kernel and run all cells so every cell has run exactly once, in order."
+    if strong:
+        changed = {n for c in strong for n in c.facts.strong_changes}
+        observed = any(
+            set(c.facts.reads) & changed or c in strong for c in candidates if c.has_output
+        )
+        message += (
+            f"; each re-run of {cells(strong)} changes {names(changed)} again, so the state the "
+            "outputs show may not be the state of one run"
+        )
+        severity = Severity.ERROR if observed else Severity.WARNING
+        return [make("re-executed", severity, after, 0, message, hint)]
+    if weak:
+        changed = {n for c in weak for n in c.facts.weak_changes}
+        message += f"; {cells(weak)} rebuild {names(changed)} from their previous value"
+        return [make("re-executed", Severity.WARNING, after, 0, message, hint)]
+    return [make("re-executed", Severity.INFO, after, 0, message, hint)]
+
+
+def _unexecuted(code: list[Analysed], executed: list[Analysed]) -> list[Finding]:
+    last_run = max(c.number for c in executed)
+    writers = _writers(code)
+    found: list[Finding] = []
+    for cell in code:
+        if cell.count is not None or cell.number > last_run or cell.facts.syntax_error:
+            continue
+        if not cell.cell.source.strip() or not (
+            cell.facts.defines or cell.facts.reads or cell.facts.magics
+        ):
+            continue
+        defined = set(cell.facts.writes)
+        readers = [
+            c for c in executed
+            if c.number > cell.number and set(c.facts.reads) & defined
+            and any(_topdown_provider(c, writers.get(n, [])) is cell for n in defined)
+        ]  # fmt: skip
+        if readers:
+            used = {n for c in readers for n in set(c.facts.reads) & defined}
+            message = (
+                f"{cell.label} never ran, but cells below it did; a fresh run executes it, and "
+                f"{cells(readers)} then read {names(used)} from it instead of what they saw"
+            )
+            found.append(make("unexecuted", Severity.ERROR, cell, 0, message, _RERUN))
+        else:
+            message = f"{cell.label} never ran, but cells below it did: its code is untested"
+            hint = "Run it (or delete it if it is obsolete), then restart and run all cells."
+            found.append(make("unexecuted", Severity.WARNING, cell, 0, message, hint))
+    return found

@@ -1,0 +1,117 @@
+"""Practice findings: habits that make a notebook hard to rerun elsewhere or unsafe to share."""
+
+from __future__ import annotations
+
+from nb2prod.analysis import practices
+from nb2prod.analysis.context import Analysed, make
+from nb2prod.findings import Finding, Severity
+
+_FAMILIES = {
+    "python": "random.seed(0)",
+    "numpy": "np.random.seed(0), or pass random_state=0",
+    "torch": "torch.manual_seed(0)",
+    "tensorflow": "tf.random.set_seed(0)",
+    "unseeded": "np.random.default_rng(0)",
+}
+
+
+def hygiene_findings(code: list[Analysed]) -> list[Finding]:
+    """Unseeded randomness, absolute paths, hard-coded secrets, pip installs, star imports."""
+    found = _randomness(code)
+    for cell in code:
+        found += _notes(cell)
+        found += _star_imports(cell)
+        found += _secrets_in_outputs(cell)
+    return found
+
+
+def _randomness(code: list[Analysed]) -> list[Finding]:
+    seeded: set[str] = set()
+    tainted: set[str] = set()
+    flagged: list[tuple[Analysed, list[str], set[str]]] = []
+    for cell in code:
+        unseeded: list[str] = []
+        families: set[str] = set()
+        for use in cell.facts.random_uses:
+            if use.seeds:
+                seeded.add(use.family)
+            elif use.family == "unseeded" or not ({use.family, "all"} & seeded):
+                unseeded.append(use.dotted)
+                families.add(use.family)
+        if unseeded:
+            flagged.append((cell, unseeded, families))
+            tainted |= set(cell.facts.defines)
+        elif set(cell.facts.reads) & tainted:
+            tainted |= set(cell.facts.defines)
+    found: list[Finding] = []
+    for cell, calls, families in flagged:
+        shows = cell.has_output or any(
+            c.has_output and set(c.facts.reads) & tainted for c in code if c.number > cell.number
+        )
+        fix = "; ".join(_FAMILIES[f] for f in sorted(families) if f in _FAMILIES)
+        message = (
+            f"{cell.label} draws random numbers without a seed ({', '.join(sorted(set(calls)))})"
+        )
+        if shows:
+            message += ": stored outputs that depend on them will differ on every run"
+        line = min(u.pos.line for u in cell.facts.random_uses if not u.seeds)
+        severity = Severity.ERROR if shows else Severity.WARNING
+        hint = f"Seed the generator once near the top ({fix}) so every run gives the same numbers."
+        found.append(make("unseeded-random", severity, cell, line, message, hint))
+    return found
+
+
+def _notes(cell: Analysed) -> list[Finding]:
+    found: list[Finding] = []
+    paths = [n for n in cell.facts.notes if n.kind == "absolute-path"]
+    if paths:
+        shown = ", ".join(f"'{n.detail}'" for n in paths[:3])
+        found.append(make(
+            "absolute-path", Severity.WARNING, cell, paths[0].pos.line,
+            f"{cell.label} uses an absolute path that only exists on one machine: {shown}",
+            "Use a path relative to the notebook (data/file.csv) or make it a parameter.",
+        ))  # fmt: skip
+    for note in cell.facts.notes:
+        if note.kind == "secret":
+            found.append(make(
+                "hard-coded-secret", Severity.WARNING, cell, note.pos.line,
+                f"{cell.label} contains a hard-coded credential: {note.detail}",
+                "Revoke it, then read it from the environment (os.environ['API_KEY']) or a "
+                "secrets manager; never commit credentials in a notebook.",
+            ))  # fmt: skip
+        elif note.kind == "pip-install":
+            found.append(make(
+                "pip-install", Severity.WARNING, cell, note.pos.line,
+                f"{cell.label} installs packages from inside the notebook ({note.detail.strip()})",
+                "Declare dependencies in a requirements file or pyproject.toml instead, with "
+                "versions pinned, so the environment can be rebuilt without running the notebook.",
+            ))  # fmt: skip
+    return found
+
+
+def _star_imports(cell: Analysed) -> list[Finding]:
+    return [
+        make(
+            "star-import",
+            Severity.WARNING,
+            cell,
+            pos.line,
+            f"{cell.label} uses `from {module or '.'} import *`: readers (and nb2prod) cannot see "
+            "which names it brings",
+            f"Import the names you use explicitly (from {module or '.'} import a, b) or import "
+            "the module (import module) and qualify its names.",
+        )
+        for module, pos in cell.facts.star_imports.items()
+    ]
+
+
+def _secrets_in_outputs(cell: Analysed) -> list[Finding]:
+    for output in cell.cell.outputs:
+        kind = practices.token_kind(output.text) if output.text else None
+        if kind:
+            return [make(
+                "hard-coded-secret", Severity.WARNING, cell, 0,
+                f"{cell.label}'s stored output shows {kind}",
+                "Clear the output, revoke the credential, and avoid printing secrets.",
+            )]  # fmt: skip
+    return []

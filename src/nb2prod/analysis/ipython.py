@@ -1,0 +1,128 @@
+"""IPython syntax: parse a cell as IPython would run it, and read what its magics mean.
+
+Plain Python is parsed directly; only a cell that fails to parse goes through IPython's own
+transformer (imported lazily: it is slow to import), which turns ``%magic``, ``!cmd`` and ``x?``
+into ``get_ipython()`` calls. :func:`ipython_call` recognises those calls in the tree.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+_FLAGS = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+
+#: Cell magics whose body is Python run in the user's namespace.
+PYTHON_BODY_MAGICS = frozenset({"capture", "time", "prun", "debug"})
+#: Cell magics whose body is Python run in a scope of its own (names do not leak).
+ISOLATED_BODY_MAGICS = frozenset({"timeit"})
+#: Cell magics whose body is not Python and which bind no names.
+FOREIGN_BODY_MAGICS = frozenset(
+    {
+        "bash", "sh", "script", "html", "HTML", "javascript", "js", "latex", "markdown", "svg",
+        "perl", "ruby", "writefile", "file", "python2", "python3", "pypy", "system", "sx",
+        "md", "dot", "mermaid", "pip", "conda",
+    }
+)  # fmt: skip
+#: Line magics whose argument is a Python statement run in the user's namespace.
+PYTHON_ARG_LINE_MAGICS = frozenset({"time", "prun", "debug"})
+
+
+class ParseFailure(Exception):
+    """The cell is not valid Python even after IPython's transforms."""
+
+    def __init__(self, line: int, col: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.col = col
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed cell: its tree, and how many leading blank lines IPython dropped."""
+
+    tree: ast.Module
+    line_offset: int = 0
+    transformed: bool = False
+
+
+def parse_cell(source: str) -> Parsed:
+    """Parse a cell as IPython runs it, or raise :class:`ParseFailure`."""
+    try:
+        return Parsed(_compile(source))
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        first_error = exc
+    transformed = _transform(source)
+    if transformed is not None and transformed != source:
+        try:
+            return Parsed(_compile(transformed), _leading_blank_lines(source), True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            pass
+    raise _failure(first_error) from None
+
+
+def _compile(source: str) -> ast.Module:
+    tree = compile(source, "<cell>", "exec", flags=_FLAGS, dont_inherit=True)
+    assert isinstance(tree, ast.Module)
+    return tree
+
+
+def _failure(exc: BaseException) -> ParseFailure:
+    if isinstance(exc, SyntaxError):
+        return ParseFailure(exc.lineno or 1, max((exc.offset or 1) - 1, 0), exc.msg or str(exc))
+    if isinstance(exc, RecursionError | MemoryError):
+        return ParseFailure(1, 0, "code nested too deeply to parse")
+    return ParseFailure(1, 0, str(exc) or type(exc).__name__)
+
+
+def _leading_blank_lines(source: str) -> int:
+    count = 0
+    for line in source.splitlines():
+        if line.strip():
+            break
+        count += 1
+    return count
+
+
+def _transform(source: str) -> str | None:
+    try:
+        result: str = _transformer().transform_cell(source)
+    except Exception:  # IPython's tokenizer raises many types on broken input; it is a syntax error
+        return None
+    return result
+
+
+@lru_cache(maxsize=1)
+def _transformer() -> Any:
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager()  # type: ignore[no-untyped-call]
+
+
+@dataclass(frozen=True)
+class IPythonCall:
+    """``get_ipython().<method>(...)`` with its string arguments."""
+
+    method: str
+    args: tuple[str, ...]
+
+
+def ipython_call(node: ast.Call) -> IPythonCall | None:
+    """Recognise the calls IPython's transformer writes for magics and shell escapes."""
+    func = node.func
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call)):
+        return None
+    inner = func.value.func
+    if not (isinstance(inner, ast.Name) and inner.id == "get_ipython"):
+        return None
+    if func.attr not in ("run_line_magic", "run_cell_magic", "system", "getoutput"):
+        return None
+    args = tuple(
+        a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)
+    )
+    if len(args) != len(node.args):
+        return None
+    return IPythonCall(func.attr, args)

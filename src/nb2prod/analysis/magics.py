@@ -1,0 +1,166 @@
+"""What IPython's magics and shell escapes do to the namespace.
+
+``%time x = 1`` runs its argument in the user's namespace, so it defines ``x``; ``%%capture out``
+defines ``out`` and runs its body; ``%%timeit`` runs its body in a scope of its own; ``%run`` and
+``%store -r`` bring names nb2prod cannot see; ``!pip install`` changes the dependencies; ``!cmd``
+expands ``{expr}`` from the namespace.
+"""
+
+from __future__ import annotations
+
+import ast
+import shlex
+from typing import TYPE_CHECKING
+
+from nb2prod.analysis import practices
+from nb2prod.analysis.facts import CellFacts, Magic, Note
+from nb2prod.analysis.ipython import (
+    FOREIGN_BODY_MAGICS,
+    ISOLATED_BODY_MAGICS,
+    PYTHON_ARG_LINE_MAGICS,
+    PYTHON_BODY_MAGICS,
+    ParseFailure,
+    ipython_call,
+    parse_cell,
+)
+
+if TYPE_CHECKING:
+    from nb2prod.analysis.visitor import CellVisitor
+
+_OPAQUE_LINE_MAGICS = {"run": "runs a script", "load": "loads code from a file", "ed": "edits code"}
+_CAPTURE_FLAGS = ("--no-stderr", "--no-stdout", "--no-display")
+
+
+def handle_ipython_call(visitor: CellVisitor, node: ast.Call) -> bool:
+    """Apply a magic or shell escape (as transformed) to the facts; False if ``node`` is not one."""
+    call = ipython_call(node)
+    if call is None:
+        return False
+    pos = visitor.pos(node)
+    facts = visitor.facts
+    if call.method in ("system", "getoutput") and call.args:
+        command = call.args[0]
+        facts.magics.append(Magic("shell", command.split(" ", 1)[0], command, pos))
+        _shell_reads(visitor, command, node)
+        if practices.is_pip_install(command):
+            facts.notes.append(Note("pip-install", pos, "!" + command))
+    elif call.method == "run_line_magic" and len(call.args) == 2:
+        _line_magic(visitor, node, *call.args)
+    elif call.method == "run_cell_magic" and len(call.args) == 3:
+        _cell_magic(visitor, node, *call.args)
+    return True
+
+
+def _line_magic(visitor: CellVisitor, node: ast.Call, name: str, argument: str) -> None:
+    pos = visitor.pos(node)
+    facts = visitor.facts
+    facts.magics.append(Magic("line", name, argument, pos))
+    if name in PYTHON_ARG_LINE_MAGICS:
+        _run_python(visitor, argument, node.lineno - 1 + visitor.line_base, isolated=False)
+    elif name == "timeit":
+        _run_python(visitor, _strip_options(argument), node.lineno - 1 + visitor.line_base, True)
+    elif name in _OPAQUE_LINE_MAGICS:
+        detail = f"%{name} {argument}".strip()
+        facts.opaque.append(Note("magic", pos, f"`{detail}`, which {_OPAQUE_LINE_MAGICS[name]}"))
+    elif name == "store":
+        _store(visitor, node, argument)
+    elif name in ("pip", "conda", "mamba") and practices.is_pip_install(f"{name} {argument}"):
+        facts.notes.append(Note("pip-install", pos, f"%{name} {argument}"))
+    elif name == "reset" and "-f" in argument.split():
+        facts.opaque.append(Note("magic", pos, "`%reset`, which clears the namespace"))
+
+
+def _cell_magic(visitor: CellVisitor, node: ast.Call, name: str, line: str, body: str) -> None:
+    pos = visitor.pos(node)
+    facts = visitor.facts
+    facts.magics.append(Magic("cell", name, line, pos))
+    body_base = node.lineno + visitor.line_base
+    if name in PYTHON_BODY_MAGICS:
+        _run_python(visitor, body, body_base, isolated=False)
+        if name == "capture":
+            target = next((w for w in line.split() if w not in _CAPTURE_FLAGS), None)
+            if target and target.isidentifier():
+                visitor.bind(target, node)
+    elif name in ISOLATED_BODY_MAGICS:
+        _run_python(visitor, body, body_base, isolated=True)
+    elif name not in FOREIGN_BODY_MAGICS:
+        facts.opaque.append(Note("magic", pos, f"the `%%{name}` cell magic"))
+    if name in ("pip", "conda") and practices.is_pip_install(f"{name} {line}"):
+        facts.notes.append(Note("pip-install", pos, f"%%{name} {line}"))
+
+
+def _run_python(visitor: CellVisitor, source: str, line_base: int, isolated: bool) -> None:
+    """Analyse code a magic runs; ``isolated`` code reads the namespace but binds nothing in it."""
+    try:
+        parsed = parse_cell(source)
+    except ParseFailure:
+        return
+    from nb2prod.analysis.visitor import CellVisitor
+
+    if isolated:
+        inner = CellVisitor(CellFacts(), visitor.resolve_star, line_base + parsed.line_offset)
+        inner.bound = set(visitor.bound)
+        inner.visit_all(parsed.tree.body)
+        for name, pos in inner.facts.reads.items():
+            visitor.facts.reads.setdefault(name, pos)
+        return
+    saved = visitor.line_base
+    visitor.line_base = line_base + parsed.line_offset
+    try:
+        visitor.visit_all(parsed.tree.body)
+    finally:
+        visitor.line_base = saved
+
+
+def _store(visitor: CellVisitor, node: ast.Call, argument: str) -> None:
+    words = argument.split()
+    if not words or words[0] != "-r":
+        return
+    names = [w for w in words[1:] if w.isidentifier()]
+    if not names:
+        visitor.facts.opaque.append(Note("magic", visitor.pos(node), "`%store -r`"))
+    for name in names:
+        visitor.bind(name, node)
+
+
+def _strip_options(argument: str) -> str:
+    """``-n 10 -r 3 f(x)`` -> ``f(x)`` for ``%timeit``."""
+    try:
+        words = shlex.split(argument)
+    except ValueError:
+        return argument
+    takes_value = {"-n", "-r", "-p"}
+    index = 0
+    while index < len(words) and words[index].startswith("-"):
+        index += 2 if words[index] in takes_value else 1
+    if index == 0:
+        return argument
+    return " ".join(words[index:])
+
+
+def _shell_reads(visitor: CellVisitor, command: str, node: ast.AST) -> None:
+    """IPython expands ``{expr}`` in shell commands from the user's namespace."""
+    for expression in _braced(command):
+        try:
+            tree = ast.parse(expression, mode="eval")
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        for child in ast.walk(tree):
+            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load):
+                visitor.read(child.id, node)
+
+
+def _braced(command: str) -> list[str]:
+    found: list[str] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(command):
+        if char == "{":
+            if depth == 0:
+                start = index + 1
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                found.append(command[start:index])
+    return found

@@ -1,0 +1,147 @@
+"""What a fresh kernel running the notebook top to bottom would meet: names read before any cell
+above defines them, syntax errors, and stored errors."""
+
+from __future__ import annotations
+
+from nb2prod.analysis.context import Analysed, effective_reads, make
+from nb2prod.analysis.facts import Note
+from nb2prod.findings import Finding, Severity
+
+_RESTART = "then restart the kernel and run all cells to confirm the notebook runs top to bottom"
+
+
+def topdown_findings(code: list[Analysed]) -> list[Finding]:
+    """``use-before-define``, ``undefined-name``, ``syntax-error`` and ``error-output``."""
+    definers: dict[str, list[Analysed]] = {}
+    for cell in code:
+        for name in cell.facts.defines:
+            definers.setdefault(name, []).append(cell)
+    found: list[Finding] = []
+    available: set[str] = set()
+    latest: dict[str, Analysed] = {}
+    opaque: tuple[Analysed, Note] | None = None
+    for cell in code:
+        facts = cell.facts
+        found.extend(_stored_errors(cell))
+        if facts.syntax_error is not None:
+            found.append(_syntax_error(cell, facts.syntax_error))
+            if opaque is None:
+                opaque = (
+                    cell,
+                    Note("syntax-error", facts.syntax_error.pos, "code that does not parse"),
+                )
+            continue
+        if facts.opaque and opaque is None:
+            opaque = (cell, facts.opaque[0])
+        reads = effective_reads(cell, latest)
+        for name, pos in reads.positions.items():
+            if name in available:
+                continue
+            later = [d for d in definers.get(name, []) if d.number > cell.number]
+            via = reads.via.get(name)
+            if later:
+                found.append(_use_before_define(cell, name, pos.line, later[0], via))
+            else:
+                found.append(_undefined(cell, name, pos.line, via, opaque))
+        available -= set(facts.deletes)
+        available |= set(facts.defines)
+        latest.update(dict.fromkeys(facts.defines, cell))
+    return found
+
+
+def _reading(name: str, via: str | None) -> str:
+    return f"calls `{via}`, which reads `{name}`" if via else f"reads `{name}`"
+
+
+def _use_before_define(
+    cell: Analysed, name: str, line: int, definer: Analysed, via: str | None
+) -> Finding:
+    return make(
+        "use-before-define",
+        Severity.ERROR,
+        cell,
+        line,
+        f"{cell.label} {_reading(name, via)}, but only {definer.label} below it defines "
+        f"`{name}`: run top to bottom, this cell fails with a NameError",
+        f"Move the cell that defines `{name}` above this one (or this cell below it), {_RESTART}.",
+    )
+
+
+def _undefined(
+    cell: Analysed, name: str, line: int, via: str | None, opaque: tuple[Analysed, Note] | None
+) -> Finding:
+    if opaque is not None:
+        source, note = opaque
+        return make(
+            "undefined-name",
+            Severity.WARNING,
+            cell,
+            line,
+            f"{cell.label} {_reading(name, via)}, which no cell defines; it may come from "
+            f"{note.detail} in {source.label}, which nb2prod cannot see into",
+            f"Define `{name}` explicitly (import it by name, or assign it in a cell above), so "
+            "readers and tools can see where it comes from.",
+        )
+    return make(
+        "undefined-name",
+        Severity.ERROR,
+        cell,
+        line,
+        f"{cell.label} {_reading(name, via)}, but no cell in the notebook defines `{name}`: its "
+        "value came from code that was deleted or edited since (hidden state)",
+        f"Restore the code that defines `{name}` in a cell above (or stop using it), {_RESTART}.",
+    )
+
+
+def _syntax_error(cell: Analysed, note: Note) -> Finding:
+    hint = (
+        "This looks like Python 2 code: port it to Python 3 (for example `print(...)`), "
+        "or run it with a Python 2 kernel."
+        if "Missing parentheses in call to" in note.detail
+        else "Fix the code so it parses; IPython magics (`%`, `!`) are understood, and prose "
+        "belongs in a markdown cell."
+    )
+    return make(
+        "syntax-error",
+        Severity.ERROR,
+        cell,
+        note.pos.line,
+        f"{cell.label} is not valid Python: {note.detail}",
+        hint,
+    )
+
+
+def _stored_errors(cell: Analysed) -> list[Finding]:
+    errors = [o for o in cell.cell.outputs if o.output_type == "error"]
+    if not errors:
+        return []
+    error = errors[0]
+    what = f"{error.ename}: {error.evalue}" if error.ename else "an exception"
+    if "raises-exception" in cell.cell.tags:
+        return [
+            make(
+                "error-output",
+                Severity.INFO,
+                cell,
+                0,
+                f"{cell.label} shows {what}; it is tagged `raises-exception`, so a run continues",
+                "Nothing to do if the error is the point of the cell.",
+            )
+        ]
+    return [
+        make(
+            "error-output",
+            Severity.ERROR,
+            cell,
+            0,
+            f"{cell.label} stored an error ({_shorten(what)}): a run from the top stops here, "
+            "or gives other output than the one saved",
+            "Fix the cause and re-run the notebook from the top; if the error is meant to be "
+            "shown, tag the cell `raises-exception`.",
+        )
+    ]
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

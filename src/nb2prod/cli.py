@@ -1,0 +1,110 @@
+"""The ``nb2prod`` command line: thin over the core, the one place that prints and exits."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from nb2prod import __version__
+from nb2prod.findings import Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nb2prod",
+        description="Check Jupyter notebooks for hidden state and out-of-order execution.",
+    )
+    parser.add_argument("--version", action="version", version=f"nb2prod {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = commands.add_parser(
+        "check",
+        help="find hidden state, out-of-order execution and risky practices",
+        description="Check notebooks without running them. Exit status: 0 no error findings, "
+        "1 error findings, 2 unusable input.",
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH", help="notebooks or folders of them")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.add_argument(
+        "--min-severity",
+        choices=[s.value for s in Severity],
+        default="info",
+        help="hide findings below this level (default: info)",
+    )
+    check.add_argument("--jobs", "-j", type=int, default=None, help="worker processes")
+    colour = check.add_mutually_exclusive_group()
+    colour.add_argument("--color", dest="colour", action="store_true", default=None)
+    colour.add_argument("--no-color", dest="colour", action="store_false")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        build_parser().print_help(sys.stderr)
+        return EXIT_UNUSABLE
+    try:
+        return run_check(args)
+    except KeyboardInterrupt:
+        print("nb2prod: interrupted", file=sys.stderr)
+        return 130
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from nb2prod.discover import check_paths, notebook_paths
+    from nb2prod.report.text import Style, render_report, render_summary
+
+    level = Severity(args.min_severity)
+    paths = list(notebook_paths(args.paths))
+    if not paths:
+        print(f"{', '.join(args.paths)}: no notebooks (*.ipynb) found", file=sys.stderr)
+        return EXIT_UNUSABLE
+    outcomes = check_paths(paths, args.jobs, _progress_bar() if len(paths) > 1 else None)
+    reports = [o.report for o in outcomes if o.report is not None]
+    errors = [o for o in outcomes if o.error is not None]
+    for outcome in errors:
+        print(outcome.error, file=sys.stderr)
+    if args.json:
+        notebooks = [
+            o.report.to_dict(level) if o.report else {"path": o.path, "error": o.error}
+            for o in outcomes
+        ]
+        print(json.dumps({"notebooks": notebooks}, indent=2, ensure_ascii=False))
+    else:
+        style = Style(_use_colour(args.colour))
+        for report in reports:
+            print(render_report(report, level, style))
+        print(render_summary(reports, len(errors), level))
+    if errors:
+        return EXIT_UNUSABLE
+    return EXIT_FINDINGS if any(r.has_errors for r in reports) else EXIT_OK
+
+
+def _use_colour(requested: bool | None) -> bool:
+    if requested is not None:
+        return requested
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr, shown only on a terminal."""
+
+    def __init__(self) -> None:
+        self.width = 30
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = self.width * done // total
+        bar = "#" * filled + "-" * (self.width - filled)
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\r[{bar}] {done}/{total} notebooks{end}")
+        sys.stderr.flush()
+
+
+def _progress_bar() -> _ProgressBar | None:
+    return _ProgressBar() if sys.stderr.isatty() else None

@@ -1,0 +1,1 @@
+"""Renderings of check reports: text for terminals and logs, JSON for tools."""
