@@ -87,14 +87,18 @@ def _out_of_order(
             highest = count
             continue
         later_above = [a for a in executed[:index] if (a.count or 0) > count]
-        harmful = sorted(
+        early = sorted(
             {m.name for m in mismatches.get(cell, []) if {m.recorded, m.topdown} & set(later_above)}
-            | {m.name for a in later_above for m in mismatches.get(a, []) if m.recorded is cell}
         )
+        fed = [
+            (a, m.name) for a in later_above for m in mismatches.get(a, []) if m.recorded is cell
+        ]
         first = min(later_above, key=lambda a: a.number)
         ran = f"{cell.label} ran before {cells(later_above)} above it"
-        if harmful:
-            message = f"{ran}, and that changed what a cell saw: {names(harmful)}"
+        if early or fed:
+            effects = [f"it read {names(early)} before the cell above set it"] if early else []
+            effects += [f"{a.label} read `{name}` from it" for a, name in fed]
+            message = f"{ran}, and that changed what cells saw: {'; '.join(effects)}"
             found.append(make("out-of-order", Severity.ERROR, cell, 0, message, _RERUN))
         else:
             message = f"{ran}; they share no names, so the order did not matter"
@@ -110,8 +114,9 @@ def _stale_outputs(
     for cell in executed:
         if not cell.has_output:
             continue
-        if cell in mismatches:
-            found.append(_stale_from_state(cell, mismatches[cell]))
+        fresh = [m for m in mismatches.get(cell, []) if m.topdown is not None]
+        if fresh:  # (with no provider above, use-before-define or undefined-name says it)
+            found.append(_stale_from_state(cell, fresh))
             continue
         counts = {o.execution_count for o in cell.cell.outputs if o.execution_count is not None}
         if counts and counts != {cell.count}:
@@ -126,13 +131,10 @@ def _stale_from_state(cell: Analysed, mismatches: list[Mismatch]) -> Finding:
         origin = "a run the notebook no longer shows"
     else:
         origin = first.recorded.label
-    if first.topdown is None:
-        fresh = "no cell above defines it"
-    else:
-        fresh = f"top to bottom it comes from {first.topdown.label}"
+    assert first.topdown is not None
     message = (
         f"{cell.label}'s stored output was computed when `{first.name}` came from {origin}; "
-        f"{fresh}, so a fresh run may show something else"
+        f"top to bottom it comes from {first.topdown.label}, so a fresh run may show other output"
     )
     if len(mismatches) > 1:
         message += f" (also {names(m.name for m in mismatches[1:])})"
