@@ -19,7 +19,7 @@ StarResolver = Callable[[str, int], frozenset[str] | None]
 #: Methods whose every call changes the object again (a re-run repeats the change).
 STRONG_MUTATORS = frozenset(
     {"append", "extend", "insert", "pop", "popleft", "popitem", "remove", "appendleft",
-     "extendleft", "reverse", "partial_fit", "shuffle", "rotate"}
+     "extendleft", "reverse", "partial_fit", "rotate"}
 )  # fmt: skip
 #: Methods that change the object in place, the same way on every run.
 WEAK_MUTATORS = frozenset(
