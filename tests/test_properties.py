@@ -288,8 +288,8 @@ def assert_well_formed(nb: Notebook) -> None:
         if finding.cell is None:
             assert finding.cell_id is None, finding
             continue
-        assert 0 <= finding.cell < len(nb.cells), finding
-        target = nb.cells[finding.cell]
+        assert 1 <= finding.cell <= len(nb.cells), finding  # cells are numbered from 1
+        target = nb.cells[finding.cell - 1]
         assert finding.cell_id == target.id, finding
         last_line = max(1, len(target.source.splitlines()), target.source.count("\n") + 1)
         assert finding.line <= last_line, (finding, target.source)

@@ -151,7 +151,7 @@ def _decode(data: bytes, path: str) -> str:
 
 
 def _json_reason(exc: json.JSONDecodeError, text: str) -> str:
-    if exc.pos >= len(text.rstrip()):
+    if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
         return f"truncated JSON (the file ends at line {exc.lineno} before the notebook is closed)"
     if not text.lstrip().startswith(("{", "[")):
         return "not JSON, so not a notebook"
@@ -202,8 +202,9 @@ def _field(raw: Mapping[str, Any], key: str, kind: type[T], default: T) -> T:
 
 
 def _count(raw: Mapping[str, Any]) -> int | None:
+    """An execution count; kernels count from 1, so anything else means "not run"."""
     value = raw.get("execution_count")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def _text(value: Any) -> str:

@@ -87,6 +87,8 @@ def _out_of_order(
             highest = count
             continue
         later_above = [a for a in executed[:index] if (a.count or 0) > count]
+        if not later_above:
+            continue
         early = sorted(
             {m.name for m in mismatches.get(cell, []) if {m.recorded, m.topdown} & set(later_above)}
         )

@@ -18,6 +18,10 @@ import sys
 from functools import lru_cache
 
 _MAX_SOURCE = 2_000_000
+#: Modules whose import does something visible (opens a browser, prints): never imported.
+_NEVER_IMPORT = frozenset(
+    {"antigravity", "this", "__hello__", "__phello__", "idlelib", "turtledemo"}
+)
 
 
 def star_names(module: str, level: int, notebook_dir: str) -> frozenset[str] | None:
@@ -125,6 +129,8 @@ def _top_level_bindings(node: ast.AST) -> set[str]:
 
 
 def _imported_names(module: str) -> frozenset[str] | None:
+    if module.split(".")[0] in _NEVER_IMPORT:
+        return None
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             loaded = importlib.import_module(module)
