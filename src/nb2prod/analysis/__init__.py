@@ -33,7 +33,7 @@ def check_notebook(notebook: Notebook) -> Report:
 #: Kinds that decide the verdict; the others are about practice, not about this notebook's outputs.
 REPRODUCIBILITY = frozenset(
     {"out-of-order", "use-before-define", "undefined-name", "re-executed", "unexecuted",
-     "stale-output", "syntax-error", "error-output", "unseeded-random"}
+     "stale-output", "syntax-error", "error-output", "unseeded-random", "absolute-path"}
 )  # fmt: skip
 
 

@@ -6,6 +6,7 @@ Re-checking an edited notebook re-analyses only the cells whose source changed: 
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections import OrderedDict
 
 from nb2prod.analysis.facts import CellFacts, Note, Pos
@@ -32,7 +33,9 @@ def analyse_cell(source: str, notebook_dir: str = ".") -> CellFacts:
     if cached is not None:
         _cache.move_to_end(key)
         return cached
-    facts = _analyse(source, notebook_dir)
+    with warnings.catch_warnings():  # SyntaxWarnings about the user's code are not ours to print
+        warnings.simplefilter("ignore")
+        facts = _analyse(source, notebook_dir)
     _cache[key] = facts
     if len(_cache) > _CACHE_SIZE:
         _cache.popitem(last=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from nb2prod.analysis import practices
 from nb2prod.analysis.context import Analysed, make
 from nb2prod.findings import Finding, Severity
@@ -65,12 +67,15 @@ def _notes(cell: Analysed) -> list[Finding]:
     found: list[Finding] = []
     paths = [n for n in cell.facts.notes if n.kind == "absolute-path"]
     if paths:
-        shown = ", ".join(f"'{n.detail}'" for n in paths[:3])
-        found.append(make(
-            "absolute-path", Severity.WARNING, cell, paths[0].pos.line,
-            f"{cell.label} uses an absolute path that only exists on one machine: {shown}",
-            "Use a path relative to the notebook (data/file.csv) or make it a parameter.",
-        ))  # fmt: skip
+        missing = [n for n in paths if not _reachable(n.detail)]
+        shown = ", ".join(f"'{n.detail}'" for n in (missing or paths)[:3])
+        message = f"{cell.label} uses an absolute path that only exists on one machine: {shown}"
+        if missing:
+            message += " (missing on this machine, so a run here fails)"
+        severity = Severity.ERROR if missing else Severity.WARNING
+        hint = "Use a path relative to the notebook (data/file.csv) or make it a parameter."
+        found.append(make("absolute-path", severity, cell, (missing or paths)[0].pos.line,
+                          message, hint))  # fmt: skip
     for note in cell.facts.notes:
         if note.kind == "secret":
             found.append(make(
@@ -87,6 +92,12 @@ def _notes(cell: Analysed) -> list[Finding]:
                 "versions pinned, so the environment can be rebuilt without running the notebook.",
             ))  # fmt: skip
     return found
+
+
+def _reachable(path: str) -> bool:
+    """The path exists here, or could be written here (its folder exists)."""
+    expanded = os.path.expanduser(path)
+    return os.path.exists(expanded) or os.path.isdir(os.path.dirname(expanded.rstrip("/\\")))
 
 
 def _star_imports(cell: Analysed) -> list[Finding]:
