@@ -236,3 +236,9 @@ def test_cache_reuses_unchanged_cells() -> None:
     first = analyse_cell("a = 1\n", ".")
     assert analyse_cell("a = 1\n", ".") is first
     assert analyse_cell("a = 2\n", ".") is not first
+
+
+def test_updating_a_column_from_itself_is_a_strong_change() -> None:
+    assert set(facts("df['a'] = df['a'] * 2").strong_changes) == {"df"}
+    assert set(facts("df['b'] = df['a'] * 2").strong_changes) == set()
+    assert set(facts("df['b'] = df['a'] * 2").weak_changes) == {"df"}

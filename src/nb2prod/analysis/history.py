@@ -172,7 +172,7 @@ def _re_executed(executed: list[Analysed]) -> list[Finding]:
         return [make("re-executed", severity, after, 0, message, hint)]
     if weak:
         changed = {n for c in weak for n in c.facts.weak_changes}
-        message += f"; {cells(weak)} rebuild {names(changed)} from their previous value"
+        message += f"; re-running {cells(weak)} rebuilds {names(changed)} from the last value"
         return [make("re-executed", Severity.WARNING, after, 0, message, hint)]
     return [make("re-executed", Severity.INFO, after, 0, message, hint)]
 

@@ -327,6 +327,14 @@ class CellVisitor(ast.NodeVisitor):
 
     def _note_rebinding(self, target: ast.AST, value: ast.AST) -> None:
         """``x = x + 1`` changes state on every run; ``df = df.dropna()`` reads its old value."""
+        if isinstance(target, ast.Subscript | ast.Attribute):
+            written = ast.unparse(target)
+            if any(
+                isinstance(n, ast.Subscript | ast.Attribute) and ast.unparse(n) == written
+                for n in ast.walk(value)
+            ):  # df["a"] = df["a"] * 2
+                self.mutate(target, target, strong=True)
+            return
         if not isinstance(target, ast.Name) or target.id in self.bound:
             return
         if not any(isinstance(n, ast.Name) and n.id == target.id for n in ast.walk(value)):
