@@ -242,3 +242,18 @@ def test_updating_a_column_from_itself_is_a_strong_change() -> None:
     assert set(facts("df['a'] = df['a'] * 2").strong_changes) == {"df"}
     assert set(facts("df['b'] = df['a'] * 2").strong_changes) == set()
     assert set(facts("df['b'] = df['a'] * 2").weak_changes) == {"df"}
+
+
+def test_columns_count_characters_like_libcst() -> None:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    source = "café = 'é'; total = prix\n"
+    result = facts(source)
+    wrapper = MetadataWrapper(cst.parse_module(source))
+    positions = wrapper.resolve(PositionProvider)
+    columns = {
+        node.value: positions[node].start.column for node in positions if isinstance(node, cst.Name)
+    }
+    assert result.defines["total"].col == columns["total"]
+    assert result.reads["prix"].col == columns["prix"]

@@ -50,7 +50,10 @@ def _analyse(source: str, notebook_dir: str) -> CellFacts:
         facts.syntax_error = Note("syntax-error", Pos(failure.line, failure.col), failure.message)
         return facts
     visitor = CellVisitor(
-        facts, lambda module, level: star_names(module, level, notebook_dir), parsed.line_offset
+        facts,
+        lambda module, level: star_names(module, level, notebook_dir),
+        parsed.line_offset,
+        parsed.source,
     )
     try:
         visitor.visit_all(parsed.tree.body)

@@ -45,6 +45,7 @@ class Parsed:
     """A parsed cell: its tree, and how many leading blank lines IPython dropped."""
 
     tree: ast.Module
+    source: str
     line_offset: int = 0
     transformed: bool = False
 
@@ -52,13 +53,13 @@ class Parsed:
 def parse_cell(source: str) -> Parsed:
     """Parse a cell as IPython runs it, or raise :class:`ParseFailure`."""
     try:
-        return Parsed(_compile(source))
+        return Parsed(_compile(source), source)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         first_error = exc
     transformed = _transform(source)
     if transformed is not None and transformed != source:
         try:
-            return Parsed(_compile(transformed), _leading_blank_lines(source), True)
+            return Parsed(_compile(transformed), transformed, _leading_blank_lines(source), True)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             pass
     raise _failure(first_error) from None

@@ -98,18 +98,20 @@ def _run_python(visitor: CellVisitor, source: str, line_base: int, isolated: boo
     from nb2prod.analysis.visitor import CellVisitor
 
     if isolated:
-        inner = CellVisitor(CellFacts(), visitor.resolve_star, line_base + parsed.line_offset)
+        base = line_base + parsed.line_offset
+        inner = CellVisitor(CellFacts(), visitor.resolve_star, base, parsed.source)
         inner.bound = set(visitor.bound)
         inner.visit_all(parsed.tree.body)
         for name, pos in inner.facts.reads.items():
             visitor.facts.reads.setdefault(name, pos)
         return
-    saved = visitor.line_base
+    saved = visitor.line_base, visitor.lines
     visitor.line_base = line_base + parsed.line_offset
+    visitor.lines = parsed.source.splitlines()
     try:
         visitor.visit_all(parsed.tree.body)
     finally:
-        visitor.line_base = saved
+        visitor.line_base, visitor.lines = saved
 
 
 def _store(visitor: CellVisitor, node: ast.Call, argument: str) -> None:

@@ -36,17 +36,25 @@ ARG_MUTATORS = frozenset({"shuffle", "heappush", "heappop", "heapify", "heappush
 class CellVisitor(ast.NodeVisitor):
     """Fills a :class:`CellFacts` from a cell's module-level statements."""
 
-    def __init__(self, facts: CellFacts, resolve_star: StarResolver, line_base: int = 0) -> None:
+    def __init__(
+        self, facts: CellFacts, resolve_star: StarResolver, line_base: int = 0, source: str = ""
+    ) -> None:
         self.facts = facts
         self.resolve_star = resolve_star
         self.line_base = line_base
+        self.lines = source.splitlines() if not source.isascii() else []
         self.bound: set[str] = set()
         self.aliases: dict[str, str] = dict(practices.CONVENTIONAL_ALIASES)
 
     # Positions and the three things that happen to a name ------------------------------------
 
     def pos(self, node: ast.AST) -> Pos:
-        return Pos(getattr(node, "lineno", 1) + self.line_base, getattr(node, "col_offset", 0))
+        """Where ``node`` starts; columns count characters, as libcst does (ast counts bytes)."""
+        line = getattr(node, "lineno", 1)
+        col = getattr(node, "col_offset", 0)
+        if self.lines and 0 < line <= len(self.lines) and not self.lines[line - 1].isascii():
+            col = len(self.lines[line - 1].encode("utf-8")[:col].decode("utf-8", "ignore"))
+        return Pos(line + self.line_base, col)
 
     def read(self, name: str, node: ast.AST) -> None:
         if name in self.bound:
