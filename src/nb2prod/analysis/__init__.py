@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nb2prod.analysis.cell import analyse_cell
-from nb2prod.analysis.context import Analysed
+from nb2prod.analysis.context import Analysed, reads_in_order
 from nb2prod.analysis.history import history_findings
 from nb2prod.analysis.hygiene import hygiene_findings
 from nb2prod.analysis.topdown import topdown_findings
@@ -22,7 +22,10 @@ def analyse_notebook(notebook: Notebook) -> list[Analysed]:
 def check_notebook(notebook: Notebook) -> Report:
     """Every finding for a notebook, and whether a fresh top-to-bottom run would reproduce it."""
     code = analyse_notebook(notebook)
-    findings = topdown_findings(code) + history_findings(code) + hygiene_findings(code)
+    reads = reads_in_order(code)
+    findings = (
+        topdown_findings(code, reads) + history_findings(code, reads) + hygiene_findings(code)
+    )
     findings.sort(key=_order)
     reproducible = not any(
         f.severity is Severity.ERROR and f.kind in REPRODUCIBILITY for f in findings

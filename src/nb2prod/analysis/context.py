@@ -66,6 +66,16 @@ def effective_reads(cell: Analysed, definer: dict[str, Analysed]) -> Reads:
     return reads
 
 
+def reads_in_order(code: list[Analysed]) -> dict[Analysed, Reads]:
+    """Every cell's effective reads, with calls resolved to the definitions above the cell."""
+    definer: dict[str, Analysed] = {}
+    found: dict[Analysed, Reads] = {}
+    for cell in code:
+        found[cell] = effective_reads(cell, definer)
+        definer.update(dict.fromkeys(cell.facts.defines, cell))
+    return found
+
+
 def make(
     kind: str, severity: Severity, cell: Analysed | None, line: int, message: str, hint: str
 ) -> Finding:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nb2prod.analysis.context import Analysed, cells, effective_reads, make, names
+from nb2prod.analysis.context import Analysed, Reads, cells, make, names
 from nb2prod.findings import Finding, Severity
 
 _RERUN = "Restart the kernel and run all cells, then save: the stored outputs then match the code."
@@ -27,12 +27,12 @@ class Mismatch:
     topdown: Analysed | None
 
 
-def history_findings(code: list[Analysed]) -> list[Finding]:
+def history_findings(code: list[Analysed], reads_of: dict[Analysed, Reads]) -> list[Finding]:
     """``out-of-order``, ``stale-output``, ``re-executed`` and ``unexecuted``."""
     executed = [c for c in code if c.count is not None]
     if not executed:
         return []
-    mismatches = _mismatches(code, executed)
+    mismatches = _mismatches(code, reads_of)
     found = _out_of_order(executed, mismatches)
     found += _stale_outputs(executed, mismatches)
     found += _re_executed(executed)
@@ -48,18 +48,19 @@ def _writers(code: list[Analysed]) -> dict[str, list[Analysed]]:
     return writers
 
 
-def _mismatches(code: list[Analysed], executed: list[Analysed]) -> dict[Analysed, list[Mismatch]]:
+def _mismatches(
+    code: list[Analysed], reads_of: dict[Analysed, Reads]
+) -> dict[Analysed, list[Mismatch]]:
     writers = _writers(code)
-    definer: dict[str, Analysed] = {}
     found: dict[Analysed, list[Mismatch]] = {}
     for cell in code:
-        if cell.count is not None and cell.facts.syntax_error is None:
-            for name in effective_reads(cell, definer).positions:
-                recorded = _recorded_provider(cell, writers.get(name, []))
-                topdown = _topdown_provider(cell, writers.get(name, []))
-                if recorded is not topdown and (recorded or topdown):
-                    found.setdefault(cell, []).append(Mismatch(cell, name, recorded, topdown))
-        definer.update(dict.fromkeys(cell.facts.defines, cell))
+        if cell.count is None or cell.facts.syntax_error is not None:
+            continue
+        for name in reads_of[cell].positions:
+            recorded = _recorded_provider(cell, writers.get(name, []))
+            topdown = _topdown_provider(cell, writers.get(name, []))
+            if recorded is not topdown and (recorded or topdown):
+                found.setdefault(cell, []).append(Mismatch(cell, name, recorded, topdown))
     return found
 
 

@@ -3,14 +3,14 @@ above defines them, syntax errors, and stored errors."""
 
 from __future__ import annotations
 
-from nb2prod.analysis.context import Analysed, effective_reads, make
+from nb2prod.analysis.context import Analysed, Reads, make
 from nb2prod.analysis.facts import Note
 from nb2prod.findings import Finding, Severity
 
 _RESTART = "then restart the kernel and run all cells to confirm the notebook runs top to bottom"
 
 
-def topdown_findings(code: list[Analysed]) -> list[Finding]:
+def topdown_findings(code: list[Analysed], reads_of: dict[Analysed, Reads]) -> list[Finding]:
     """``use-before-define``, ``undefined-name``, ``syntax-error`` and ``error-output``."""
     definers: dict[str, list[Analysed]] = {}
     for cell in code:
@@ -18,7 +18,6 @@ def topdown_findings(code: list[Analysed]) -> list[Finding]:
             definers.setdefault(name, []).append(cell)
     found: list[Finding] = []
     available: set[str] = set()
-    latest: dict[str, Analysed] = {}
     opaque: tuple[Analysed, Note] | None = None
     for cell in code:
         facts = cell.facts
@@ -33,7 +32,7 @@ def topdown_findings(code: list[Analysed]) -> list[Finding]:
             continue
         if facts.opaque and opaque is None:
             opaque = (cell, facts.opaque[0])
-        reads = effective_reads(cell, latest)
+        reads = reads_of[cell]
         for name, pos in reads.positions.items():
             if name in available:
                 continue
@@ -45,7 +44,6 @@ def topdown_findings(code: list[Analysed]) -> list[Finding]:
                 found.append(_undefined(cell, name, pos.line, via, opaque))
         available -= set(facts.deletes)
         available |= set(facts.defines)
-        latest.update(dict.fromkeys(facts.defines, cell))
     return found
 
 
