@@ -88,6 +88,13 @@ BAD_INPUTS: dict[str, tuple[bytes | None, str]] = {
     ),
     "missing": (None, r"(?i)no such file"),
     "nbformat2": (nbformat2_json().encode(), r"nbformat 2"),
+    # Valid JSON that Python's json module refuses to turn into an int (over 4,300 digits).
+    "huge-number": (
+        good_notebook_json()
+        .replace('"execution_count": 1', '"execution_count": 1' + "0" * 5000)
+        .encode(),
+        r"(?i)number|integer|digits",
+    ),
 }
 
 
@@ -104,6 +111,7 @@ def test_unusable_input_is_one_line_and_exit_2(tmp_path: Path, case: str, as_jso
 
     assert result.returncode == 2, result
     assert "Traceback" not in result.stderr + result.stdout
+    assert "internal error" not in result.stderr, "unusable input is a NotebookError, not a crash"
     lines = result.stderr.splitlines()
     assert len(lines) == 1, f"expected one line on stderr, got:\n{result.stderr}"
     assert str(path) in lines[0]
