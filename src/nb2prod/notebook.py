@@ -106,6 +106,8 @@ def loads(text: str, path: str = "<notebook>") -> Notebook:
         raise NotebookError(path, _json_reason(exc, text)) from None
     except RecursionError:
         raise NotebookError(path, "JSON nested too deeply to be a notebook") from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        raise NotebookError(path, f"JSON that cannot be read as a notebook ({exc})") from None
     return from_dict(raw, path)
 
 

@@ -1,8 +1,8 @@
 """IPython syntax: parse a cell as IPython would run it, and read what its magics mean.
 
-Plain Python is parsed directly; only a cell that fails to parse goes through IPython's own
-transformer (imported lazily: it is slow to import), which turns ``%magic``, ``!cmd`` and ``x?``
-into ``get_ipython()`` calls. :func:`ipython_call` recognises those calls in the tree.
+Plain Python is parsed directly; a cell that fails to parse has its IPython escapes rewritten
+into ``get_ipython()`` calls: by :mod:`.escapes` for the common forms, else by IPython's own
+transformer (imported lazily: it is slow to import). :func:`ipython_call` recognises those calls.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import ast
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from nb2prod.analysis.escapes import transform_escapes
 
 _FLAGS = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 
@@ -56,10 +58,17 @@ def parse_cell(source: str) -> Parsed:
         return Parsed(_compile(source), source)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         first_error = exc
+    offset = _leading_blank_lines(source)
+    fast = transform_escapes(source)
+    if fast is not None and fast != source:
+        try:
+            return Parsed(_compile(fast), fast, offset, True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            pass  # IPython's transformer may still make sense of it
     transformed = _transform(source)
     if transformed is not None and transformed != source:
         try:
-            return Parsed(_compile(transformed), transformed, _leading_blank_lines(source), True)
+            return Parsed(_compile(transformed), transformed, offset, True)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             pass
     raise _failure(first_error) from None
