@@ -46,9 +46,11 @@ def _cell_magic(lines: list[str]) -> str:
 def _line(line: str, crlf: bool = False) -> str | None:
     stripped = line.lstrip()
     indent = line[: len(line) - len(stripped)]
-    if stripped.startswith(("%", "!")) or _ASSIGNED.match(line):
-        if line.endswith("\\") or stripped.startswith(("%%", "%=", "!=")) or not _plain(line):
-            return None  # continued, misplaced or operator-like escapes: left to IPython
+    escaped = stripped.startswith(("%", "!")) or _ASSIGNED.match(line)
+    if escaped and (
+        line.endswith("\\") or stripped.startswith(("%%", "%=", "!=")) or not _plain(line)
+    ):
+        return None  # continued, misplaced or operator-like escapes: left to IPython
     if stripped.startswith("!!"):
         return f"{indent}get_ipython().getoutput({stripped[2:].rstrip()!r})"
     if stripped.startswith("!"):
@@ -60,10 +62,8 @@ def _line(line: str, crlf: bool = False) -> str | None:
         lead, target, equals, escape, rest = assigned.groups()
         if (escape == "%" and not rest.lstrip()[:1].isidentifier()) or rest.startswith("="):
             return None  # IPython needs a name after `= %`; `!=` is an operator
-        if escape == "!":
-            call = f"get_ipython().getoutput({rest.rstrip()!r})"
-        else:
-            call = _magic_call(rest)
+        shell = f"get_ipython().getoutput({rest.rstrip()!r})"
+        call = shell if escape == "!" else _magic_call(rest)
         return f"{lead}{target}{equals}{call}"
     helped = _HELP.match(line)
     if helped and (helped.group(2) or helped.group(4)):
@@ -77,7 +77,7 @@ def _line(line: str, crlf: bool = False) -> str | None:
 
 def _plain(line: str) -> bool:
     """Brackets and quotes balance, so IPython's tokenizer also ends the escape at this line."""
-    pairs = ("()", "[]", "{}")
+    pairs = (("(", ")"), ("[", "]"), ("{", "}"))
     if any(line.count(a) != line.count(b) for a, b in pairs):
         return False
     return line.count("'") % 2 == 0 and line.count('"') % 2 == 0
