@@ -77,6 +77,16 @@ class Notebook:
         return tuple(c for c in self.cells if c.is_code)
 
     @property
+    def python_version(self) -> tuple[int, int] | None:
+        """The kernel's Python version (major, minor), when the notebook records it."""
+        info = self.metadata.get("language_info")
+        version = info.get("version") if isinstance(info, Mapping) else None
+        parts = version.split(".")[:2] if isinstance(version, str) else []
+        if len(parts) == 2 and all(p.isdigit() for p in parts):
+            return int(parts[0]), int(parts[1])
+        return None
+
+    @property
     def directory(self) -> str:
         return os.path.dirname(os.path.abspath(self.path))
 

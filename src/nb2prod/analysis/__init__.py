@@ -24,7 +24,9 @@ def check_notebook(notebook: Notebook) -> Report:
     code = analyse_notebook(notebook)
     reads = reads_in_order(code)
     findings = (
-        topdown_findings(code, reads) + history_findings(code, reads) + hygiene_findings(code)
+        topdown_findings(code, reads, notebook.python_version)
+        + history_findings(code, reads)
+        + hygiene_findings(code)
     )
     findings.sort(key=_order)
     reproducible = not any(

@@ -3,6 +3,8 @@ above defines them, syntax errors, and stored errors."""
 
 from __future__ import annotations
 
+import sys
+
 from nb2prod.analysis.context import Analysed, Reads, make
 from nb2prod.analysis.facts import Note
 from nb2prod.findings import Finding, Severity
@@ -10,8 +12,15 @@ from nb2prod.findings import Finding, Severity
 _RESTART = "then restart the kernel and run all cells to confirm the notebook runs top to bottom"
 
 
-def topdown_findings(code: list[Analysed], reads_of: dict[Analysed, Reads]) -> list[Finding]:
-    """``use-before-define``, ``undefined-name``, ``syntax-error`` and ``error-output``."""
+def topdown_findings(
+    code: list[Analysed],
+    reads_of: dict[Analysed, Reads],
+    kernel_python: tuple[int, int] | None = None,
+) -> list[Finding]:
+    """``use-before-define``, ``undefined-name``, ``syntax-error`` and ``error-output``.
+
+    ``kernel_python`` is the Python version the notebook ran on, when it says.
+    """
     definers: dict[str, list[Analysed]] = {}
     for cell in code:
         for name in cell.facts.defines:
@@ -23,7 +32,7 @@ def topdown_findings(code: list[Analysed], reads_of: dict[Analysed, Reads]) -> l
         facts = cell.facts
         found.extend(_stored_errors(cell))
         if facts.syntax_error is not None:
-            found.append(_syntax_error(cell, facts.syntax_error))
+            found.append(_syntax_error(cell, facts.syntax_error, kernel_python))
             if opaque is None:
                 opaque = (
                     cell,
@@ -91,22 +100,29 @@ def _undefined(
     )
 
 
-def _syntax_error(cell: Analysed, note: Note) -> Finding:
-    hint = (
-        "This looks like Python 2 code: port it to Python 3 (for example `print(...)`), "
-        "or run it with a Python 2 kernel."
-        if "Missing parentheses in call to" in note.detail
-        else "Fix the code so it parses; IPython magics (`%`, `!`) are understood, and prose "
-        "belongs in a markdown cell."
-    )
-    return make(
-        "syntax-error",
-        Severity.ERROR,
-        cell,
-        note.pos.line,
-        f"{cell.label} is not valid Python: {note.detail}",
-        hint,
-    )
+def _syntax_error(cell: Analysed, note: Note, kernel_python: tuple[int, int] | None) -> Finding:
+    message = f"{cell.label} is not valid Python: {note.detail}"
+    if kernel_python and kernel_python > sys.version_info[:2]:
+        ran, here = ".".join(map(str, kernel_python)), ".".join(map(str, sys.version_info[:2]))
+        return make(
+            "syntax-error",
+            Severity.WARNING,
+            cell,
+            note.pos.line,
+            f"{message} (as Python {here} reads it; the notebook ran on Python {ran})",
+            f"Run nb2prod with Python {ran} or newer to check this cell's syntax.",
+        )
+    if "Missing parentheses in call to" in note.detail or (kernel_python or (3,))[0] == 2:
+        hint = (
+            "This looks like Python 2 code: port it to Python 3 (for example `print(...)`), "
+            "or run it with a Python 2 kernel."
+        )
+    else:
+        hint = (
+            "Fix the code so it parses; IPython magics (`%`, `!`) are understood, and prose "
+            "belongs in a markdown cell."
+        )
+    return make("syntax-error", Severity.ERROR, cell, note.pos.line, message, hint)
 
 
 def _stored_errors(cell: Analysed) -> list[Finding]:

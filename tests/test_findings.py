@@ -1,0 +1,151 @@
+"""Cross-cell findings on small notebooks built in memory (real kernels: test_crafted.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nb2prod.analysis import check_notebook
+from nb2prod.findings import Report, Severity
+from nb2prod.notebook import from_dict
+
+Cell = tuple[str, int | None] | tuple[str, int | None, dict[str, Any]]
+
+
+def notebook(*cells: Cell, version: str = "3.11.7") -> Report:
+    raw_cells = []
+    for index, cell in enumerate(cells):
+        source, count = cell[0], cell[1]
+        extra = cell[2] if len(cell) == 3 else {}
+        raw_cells.append(
+            {
+                "cell_type": "code",
+                "id": f"c{index}",
+                "source": source,
+                "execution_count": count,
+                "metadata": extra.get("metadata", {}),
+                "outputs": extra.get("outputs", []),
+            }
+        )
+    raw = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"language_info": {"name": "python", "version": version}},
+        "cells": raw_cells,
+    }
+    return check_notebook(from_dict(raw, "memory.ipynb"))
+
+
+def printed(text: str) -> dict[str, Any]:
+    return {"outputs": [{"output_type": "stream", "name": "stdout", "text": text}]}
+
+
+def kinds(report: Report, level: Severity = Severity.INFO) -> set[str]:
+    return {f.kind for f in report.at_least(level)}
+
+
+def test_a_clean_notebook_has_no_findings_and_is_reproducible() -> None:
+    report = notebook(("x = 1", 1), ("print(x)", 2, printed("1\n")))
+    assert report.findings == ()
+    assert report.reproducible
+
+
+def test_calling_a_function_before_its_global_is_defined() -> None:
+    report = notebook(("def area():\n    return side ** 2", 1), ("area()", 2), ("side = 3", 3))
+    [finding] = [f for f in report.findings if f.kind == "use-before-define"]
+    assert finding.cell == 2
+    assert "`area`" in finding.message
+    assert "`side`" in finding.message
+
+
+def test_a_function_reading_a_global_defined_later_is_fine_when_called_later() -> None:
+    report = notebook(("def area():\n    return side ** 2", 1), ("side = 3", 2), ("area()", 3))
+    assert report.findings == ()
+
+
+def test_names_after_run_magic_are_a_warning_not_an_error() -> None:
+    report = notebook(("%run setup.py", 1), ("print(config)", 2))
+    [finding] = report.findings
+    assert (finding.kind, finding.severity) == ("undefined-name", Severity.WARNING)
+    assert "%run setup.py" in finding.message
+    assert report.reproducible
+
+
+def test_error_output_is_info_when_tagged_raises_exception() -> None:
+    error = {"output_type": "error", "ename": "ZeroDivisionError", "evalue": "x", "traceback": []}
+    tagged = {"metadata": {"tags": ["raises-exception"]}, "outputs": [error]}
+    assert notebook(("1/0", 1, tagged)).at_least(Severity.WARNING) == ()
+    report = notebook(("1/0", 1, {"outputs": [error]}))
+    assert kinds(report) == {"error-output"}
+    assert not report.reproducible
+
+
+def test_python2_code_gets_a_porting_hint() -> None:
+    [finding] = notebook(("print 'hello'", 1)).findings
+    assert finding.kind == "syntax-error"
+    assert "Python 2" in finding.hint
+
+
+def test_syntax_newer_than_this_python_is_a_warning() -> None:
+    report = notebook(("type Point = tuple[float, float]", 1), version="3.99.0")
+    [finding] = report.findings
+    assert (finding.kind, finding.severity) == ("syntax-error", Severity.WARNING)
+    assert "3.99" in finding.message
+
+
+def test_reordering_independent_cells_is_info() -> None:
+    report = notebook(("a = 1", 2), ("b = 2", 1), ("print(a, b)", 3, printed("1 2\n")))
+    [finding] = report.findings
+    assert (finding.kind, finding.severity, finding.cell) == ("out-of-order", Severity.INFO, 2)
+    assert report.reproducible
+
+
+def test_gaps_without_state_changes_are_info() -> None:
+    report = notebook(("a = 1", 1), ("print(a)", 4, printed("1\n")))
+    assert [(f.kind, f.severity) for f in report.findings] == [("re-executed", Severity.INFO)]
+
+
+def test_gaps_with_a_repeating_change_that_outputs_show_are_errors() -> None:
+    report = notebook(("n = 0", 1), ("n += 1", 3), ("print(n)", 4, printed("2\n")))
+    [finding] = report.findings
+    assert (finding.kind, finding.severity) == ("re-executed", Severity.ERROR)
+    assert "`n`" in finding.message
+    assert "cell 2" in finding.message
+
+
+def test_output_from_another_run_is_stale() -> None:
+    result = {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+              "data": {"text/plain": "3"}}  # fmt: skip
+    report = notebook(("1 + 2", 2, {"outputs": [result]}))
+    assert "stale-output" in kinds(report)
+
+
+def test_unexecuted_cell_whose_names_later_cells_used_is_an_error() -> None:
+    report = notebook(("x = 1", 1), ("x = 2", None), ("print(x)", 2, printed("1\n")))
+    assert {(f.kind, f.severity) for f in report.findings} >= {("unexecuted", Severity.ERROR)}
+    assert not report.reproducible
+
+
+def test_unseeded_randomness_shown_in_outputs_is_an_error() -> None:
+    report = notebook(("import random\nx = random.random()", 1), ("print(x)", 2, printed("0.42\n")))
+    [finding] = report.findings
+    assert (finding.kind, finding.severity) == ("unseeded-random", Severity.ERROR)
+    seeded = notebook(
+        ("import random\nrandom.seed(0)\nx = random.random()", 1),
+        ("print(x)", 2, printed("0.84\n")),
+    )
+    assert seeded.findings == ()
+
+
+def test_secrets_are_reported_masked() -> None:
+    token = "ghp_" + "A1b2C3d4" * 5
+    report = notebook((f"TOKEN = '{token}'", 1))
+    [finding] = report.findings
+    assert finding.kind == "hard-coded-secret"
+    assert token not in finding.message
+    assert "ghp_" in finding.message
+
+
+def test_findings_carry_cell_ids_and_one_based_cells() -> None:
+    report = notebook(("print(missing)", 1))
+    [finding] = report.findings
+    assert (finding.cell, finding.cell_id, finding.line) == (1, "c0", 1)
