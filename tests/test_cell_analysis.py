@@ -257,3 +257,9 @@ def test_columns_count_characters_like_libcst() -> None:
     }
     assert result.defines["total"].col == columns["total"]
     assert result.reads["prix"].col == columns["prix"]
+
+
+def test_pylab_brings_numpy_and_matplotlib_names() -> None:
+    result = facts("%pylab inline\nx = linspace(0, 1)\nplot(x, sin(x))\nnp.pi, plt.gcf")
+    assert external("%pylab inline\nx = linspace(0, 1)\nplot(x, sin(x))\nnp.pi, plt.gcf") == set()
+    assert {"np", "plt", "linspace", "plot", "sin"} <= set(result.defines)

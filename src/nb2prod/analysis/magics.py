@@ -66,6 +66,8 @@ def _line_magic(visitor: CellVisitor, node: ast.Call, name: str, argument: str) 
         _store(visitor, node, argument)
     elif name in ("pip", "conda", "mamba") and practices.is_pip_install(f"{name} {argument}"):
         facts.notes.append(Note("pip-install", pos, f"%{name} {argument}"))
+    elif name == "pylab":
+        _pylab(visitor, node, argument)
     elif name == "reset" and "-f" in argument.split():
         facts.opaque.append(Note("magic", pos, "`%reset`, which clears the namespace"))
 
@@ -112,6 +114,25 @@ def _run_python(visitor: CellVisitor, source: str, line_base: int, isolated: boo
         visitor.visit_all(parsed.tree.body)
     finally:
         visitor.line_base, visitor.lines = saved
+
+
+#: Names ``%pylab`` binds besides the star imports of numpy and pylab.
+_PYLAB_NAMES = ("numpy", "matplotlib", "pylab", "mlab", "pyplot", "np", "plt", "display",
+                "figsize", "getfigs")  # fmt: skip
+
+
+def _pylab(visitor: CellVisitor, node: ast.Call, argument: str) -> None:
+    """``%pylab`` imports numpy and matplotlib, then star-imports numpy and pylab."""
+    if "--no-import-all" not in argument.split():
+        for module in ("numpy", "pylab"):
+            names = visitor.resolve_star(module, 0)
+            if names is None:
+                visitor.facts.opaque.append(Note("magic", visitor.pos(node), "`%pylab`"))
+                break
+            for name in sorted(names):
+                visitor.bind(name, node)
+    for name in _PYLAB_NAMES:
+        visitor.bind(name, node)
 
 
 def _store(visitor: CellVisitor, node: ast.Call, argument: str) -> None:
