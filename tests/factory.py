@@ -23,6 +23,7 @@ deterministic.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from queue import Empty
@@ -73,7 +74,12 @@ class _Kernel:
     """A real kernel plus a blocking client, used to run one cell at a time."""
 
     def __init__(self, cwd: Path) -> None:
-        self.km = KernelManager(kernel_name="python3")
+        # IPC, not TCP: no race for free ports with other kernels starting at the same moment.
+        # The socket prefix must be absolute: the kernel runs in another cwd than this client.
+        self.sockets = tempfile.TemporaryDirectory(prefix="nb2prod-kernel-")
+        self.km = KernelManager(
+            kernel_name="python3", transport="ipc", ip=f"{self.sockets.name}/kernel"
+        )
         self.km.start_kernel(cwd=str(cwd))
         self.kc = self.km.client()
         self.kc.start_channels()
@@ -117,6 +123,7 @@ class _Kernel:
     def close(self) -> None:
         self.kc.stop_channels()
         self.km.shutdown_kernel(now=True)
+        self.sockets.cleanup()
 
 
 def build(

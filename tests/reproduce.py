@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import copy
 import re
+import tempfile
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 
@@ -73,14 +75,18 @@ def run_fresh(path: Path | str) -> NotebookNode:
     path = Path(path)
     nb = nbformat.read(str(path), as_version=4)
     fresh = copy.deepcopy(nb)
-    client = NotebookClient(
-        fresh,
-        kernel_name="python3",
-        allow_errors=True,
-        timeout=TIMEOUT,
-        resources={"metadata": {"path": str(path.parent.resolve())}},
-    )
-    client.execute()
+    # IPC, not TCP: no race for free ports with other kernels starting at the same moment
+    with tempfile.TemporaryDirectory(prefix="nb2prod-kernel-") as sockets:
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/kernel")
+        client = NotebookClient(
+            fresh,
+            km=km,
+            kernel_name="python3",
+            allow_errors=True,
+            timeout=TIMEOUT,
+            resources={"metadata": {"path": str(path.parent.resolve())}},
+        )
+        client.execute()
     return fresh
 
 
