@@ -7,7 +7,6 @@ tests/data/build_crafted.py from tests/data/scenarios.py.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -27,15 +26,9 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.ipynb"))
 RANK = {"info": 0, "warning": 1, "error": 2}
 
 
-def cli_available() -> bool:
-    return importlib.util.find_spec("nb2prod.__main__") is not None
-
-
 @cache
 def check_json(path: Path) -> tuple[int, dict[str, Any]]:
     """Run the real CLI on one notebook; return its exit status and its notebook entry."""
-    if not cli_available():
-        pytest.skip("the nb2prod CLI (python -m nb2prod) is not there yet")
     result = subprocess.run(
         [sys.executable, "-m", "nb2prod", "check", "--json", "--min-severity", "info", str(path)],
         capture_output=True,

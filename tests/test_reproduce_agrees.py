@@ -7,7 +7,6 @@ data stay true to reality, and (2) what ``nb2prod check --json`` says.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys

@@ -89,13 +89,20 @@ def _undefined(
             f"Define `{name}` explicitly (import it by name, or assign it in a cell above), so "
             "readers and tools can see where it comes from.",
         )
+    failed = any(
+        o.ename == "NameError" and f"'{name}'" in (o.evalue or "") for o in cell.cell.outputs
+    )
+    why = (
+        "the stored NameError shows it failed"
+        if failed
+        else "its value came from code that was deleted or edited since (hidden state)"
+    )
     return make(
         "undefined-name",
         Severity.ERROR,
         cell,
         line,
-        f"{cell.label} {_reading(name, via)}, but no cell in the notebook defines `{name}`: its "
-        "value came from code that was deleted or edited since (hidden state)",
+        f"{cell.label} {_reading(name, via)}, but no cell in the notebook defines `{name}`: {why}",
         f"Restore the code that defines `{name}` in a cell above (or stop using it), {_RESTART}.",
     )
 
