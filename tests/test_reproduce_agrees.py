@@ -31,8 +31,6 @@ def fresh_verdict(path: Path) -> bool:
 
 
 def cli_verdict(path: Path) -> bool:
-    if importlib.util.find_spec("nb2prod.__main__") is None:
-        pytest.skip("the nb2prod CLI (python -m nb2prod) is not there yet")
     result = subprocess.run(
         [sys.executable, "-m", "nb2prod", "check", "--json", str(path)],
         capture_output=True,
