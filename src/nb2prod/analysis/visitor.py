@@ -10,7 +10,8 @@ import ast
 from collections.abc import Callable
 
 from nb2prod.analysis import practices
-from nb2prod.analysis.facts import CellFacts, Import, Note, Pos, RandomUse
+from nb2prod.analysis.facts import CellFacts, Import, Note, Pos
+from nb2prod.analysis.notes import PracticeNotes, dotted_name
 from nb2prod.analysis.scope import ScopeNode, analyse_scope, outer_parts
 
 #: Resolves ``from module import *`` (module, level) to the names it binds, or None if unknown.
@@ -33,7 +34,7 @@ ARG_MUTATORS = frozenset({"shuffle", "heappush", "heappop", "heapify", "heappush
                           "setattr", "delattr"})  # fmt: skip
 
 
-class CellVisitor(ast.NodeVisitor):
+class CellVisitor(PracticeNotes):
     """Fills a :class:`CellFacts` from a cell's module-level statements."""
 
     def __init__(
@@ -304,19 +305,6 @@ class CellVisitor(ast.NodeVisitor):
         self.generic_visit(node)
         self._note_call(node)
 
-    def visit_Constant(self, node: ast.Constant) -> None:
-        if not isinstance(node.value, str):
-            return
-        kind = practices.token_kind(node.value)
-        if kind:
-            self.facts.notes.append(
-                Note("secret", self.pos(node), f"{kind} ({practices.mask(node.value)})")
-            )
-        elif practices.is_absolute_path(node.value):
-            self.facts.notes.append(Note("absolute-path", self.pos(node), node.value))
-
-    # Helpers ---------------------------------------------------------------------------------
-
     def visit_all(self, nodes: list[ast.AST] | list[ast.expr] | list[ast.stmt]) -> None:
         for child in nodes:
             self.visit(child)
@@ -354,17 +342,6 @@ class CellVisitor(ast.NodeVisitor):
         changes = self.facts.strong_changes if strong else self.facts.weak_changes
         changes.setdefault(target.id, self.pos(target))
 
-    def _note_secret(self, name: str, value: ast.AST, node: ast.AST) -> None:
-        if (
-            practices.is_secret_name(name)
-            and isinstance(value, ast.Constant)
-            and isinstance(value.value, str)
-            and practices.is_real_secret_value(value.value)
-            and practices.token_kind(value.value) is None
-        ):
-            detail = f"`{name}` = {practices.mask(value.value)}"
-            self.facts.notes.append(Note("secret", self.pos(node), detail))
-
     def _note_call(self, node: ast.Call) -> None:
         dotted = dotted_name(node.func)
         if dotted in ("exec", "globals", "builtins.exec"):
@@ -375,35 +352,6 @@ class CellVisitor(ast.NodeVisitor):
         if last in ARG_MUTATORS and node.args:
             self.mutate(node.args[0], node, strong=last != "setattr")
         self._note_call_practices(node, dotted)
-
-    def _note_call_practices(self, node: ast.Call, dotted: str) -> None:
-        for keyword in node.keywords:
-            if keyword.arg:
-                self._note_secret(keyword.arg, keyword.value, keyword.value)
-        if not dotted:
-            return
-        head, _, rest = dotted.partition(".")
-        canonical = self.aliases.get(head, head) + (f".{rest}" if rest else "")
-        keywords = frozenset(k.arg for k in node.keywords if k.arg)
-        family = practices.random_family(canonical, keywords, len(node.args))
-        if family is not None:
-            self.facts.random_uses.append(
-                RandomUse(canonical, self.pos(node), family[1], family[0])
-            )
-
-    def scan_nested(self, node: ScopeNode) -> None:
-        """Practice notes from inside a nested scope (its names are handled by .scope)."""
-        outer = {id(part) for part in outer_parts(node)}
-        stack = [c for c in ast.iter_child_nodes(node) if id(c) not in outer]
-        while stack:
-            child = stack.pop()
-            if isinstance(child, ast.Constant):
-                self.visit_Constant(child)
-            elif isinstance(child, ast.Call):
-                self._note_call_practices(child, dotted_name(child.func))
-            elif isinstance(child, ast.Expr) and isinstance(child.value, ast.Constant):
-                continue  # docstrings
-            stack.extend(c for c in ast.iter_child_nodes(child) if id(c) not in outer)
 
     def _note_method_mutation(self, node: ast.Call, func: ast.Attribute) -> None:
         inplace = any(
@@ -426,15 +374,3 @@ def root_name(node: ast.AST) -> str | None:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
         return root_name(node.func.value)
     return node.id if isinstance(node, ast.Name) else None
-
-
-def dotted_name(node: ast.AST) -> str:
-    """``np.random.rand`` for that attribute chain; empty when the root is not a name."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return ""
-    parts.append(node.id)
-    return ".".join(reversed(parts))
