@@ -1,0 +1,75 @@
+"""The command line over many notebooks: parallel checking, colour, folders, exit status."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CRAFTED = ROOT / "tests" / "data" / "crafted"
+
+
+def nb2prod(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "nb2prod", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_parallel_check_of_a_folder_gives_the_same_reports_as_one_by_one(tmp_path: Path) -> None:
+    chosen = sorted(CRAFTED.glob("*__flag.ipynb"))[:8]
+    for path in chosen:
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    shutil.copy(chosen[0], tmp_path / ".ipynb_checkpoints" / "skipped-checkpoint.ipynb")
+
+    together = nb2prod("check", "--json", "--jobs", "2", str(tmp_path))
+    assert together.returncode == 1, together.stderr
+    reports = json.loads(together.stdout)["notebooks"]
+    assert [Path(r["path"]).name for r in reports] == [p.name for p in chosen]
+    for report in reports:
+        alone = json.loads(nb2prod("check", "--json", report["path"]).stdout)["notebooks"][0]
+        assert alone == report
+
+
+def test_colour_only_when_asked_or_on_a_terminal() -> None:
+    flagged = str(CRAFTED / "use-before-define__flag.ipynb")
+    plain = nb2prod("check", flagged, env={"NO_COLOR": ""})
+    assert "\x1b[" not in plain.stdout
+    coloured = nb2prod("check", "--color", flagged)
+    assert "\x1b[1;31muse-before-define\x1b[0m" in coloured.stdout
+    assert "\x1b[" in nb2prod("check", flagged, env={"FORCE_COLOR": "1"}).stdout
+
+
+def test_human_lines_name_path_cell_line_and_kind() -> None:
+    flagged = CRAFTED / "use-before-define__flag.ipynb"
+    result = nb2prod("check", "--no-color", str(flagged))
+    first = result.stdout.splitlines()[0]
+    path, cell, line, rest = first.split(":", 3)
+    assert path == str(flagged)
+    assert int(cell) >= 1
+    assert int(line) >= 0
+    assert rest.startswith(" ")
+    assert result.stdout.splitlines()[1].startswith("    hint: ")
+    assert result.returncode == 1
+
+
+def test_clean_examples_exit_0() -> None:
+    result = nb2prod("check", str(ROOT / "examples" / "clean_analysis.ipynb"))
+    assert result.returncode == 0, result.stdout
+    assert "reproducible" in result.stdout
+
+
+def test_an_empty_folder_is_unusable_input(tmp_path: Path) -> None:
+    result = nb2prod("check", str(tmp_path))
+    assert result.returncode == 2
+    assert str(tmp_path) in result.stderr
+    assert result.stdout == ""
