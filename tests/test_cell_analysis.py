@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -263,3 +265,17 @@ def test_pylab_brings_numpy_and_matplotlib_names() -> None:
     result = facts("%pylab inline\nx = linspace(0, 1)\nplot(x, sin(x))\nnp.pi, plt.gcf")
     assert external("%pylab inline\nx = linspace(0, 1)\nplot(x, sin(x))\nnp.pi, plt.gcf") == set()
     assert {"np", "plt", "linspace", "plot", "sin"} <= set(result.defines)
+
+
+def test_star_import_never_imports_the_users_own_files(tmp_path: Path, monkeypatch: Any) -> None:
+    marker = tmp_path / "ran"
+    (tmp_path / "userlib.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\n__all__ = [n for n in dir() if n]\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    notebook_dir = tmp_path / "elsewhere"
+    notebook_dir.mkdir()
+    result = analyse_cell("from userlib import *\n", str(notebook_dir))
+    assert not marker.exists()
+    assert [n.kind for n in result.opaque] == ["star-import"]

@@ -1,9 +1,10 @@
 """``from module import *``: which names it binds, found without running the notebook's code.
 
 A module's source is read and parsed: a literal ``__all__`` wins, else its public top-level names.
-Modules beside the notebook are only ever parsed, never imported. An installed module whose names
-cannot be read statically (a computed ``__all__``, a compiled extension) is imported: that runs
-the installed package, never the notebook. Anything else is unknown, and said to be.
+Modules beside the notebook, or anywhere outside the standard library and site-packages, are only
+ever parsed, never imported. An installed module whose names cannot be read statically (a computed
+``__all__``, a compiled extension) is imported: that runs the installed package, never the
+notebook or the user's files. Anything else is unknown, and said to be.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import importlib.machinery
 import io
 import os
 import sys
+import sysconfig
 from functools import lru_cache
 
 _MAX_SOURCE = 2_000_000
@@ -44,7 +46,23 @@ def _resolve(module: str, notebook_dir: str) -> frozenset[str] | None:
     names = _from_path(spec.origin if spec.has_location else None)
     if names is not None:
         return names
-    return _imported_names(module)
+    return _imported_names(module) if _installed(spec) else None
+
+
+def _installed(spec: importlib.machinery.ModuleSpec) -> bool:
+    """Built in, or under the standard library or site-packages: never the user's own files."""
+    if not spec.has_location or not spec.origin:
+        return True
+    origin = os.path.realpath(spec.origin)
+    roots = {os.path.realpath(p) for p in _library_roots()}
+    return any(origin.startswith(root + os.sep) for root in roots)
+
+
+@lru_cache(maxsize=1)
+def _library_roots() -> tuple[str, ...]:
+    paths = sysconfig.get_paths()
+    names = ("stdlib", "platstdlib", "purelib", "platlib")
+    return tuple(paths[n] for n in names if n in paths)
 
 
 def _find(module: str, path: list[str]) -> importlib.machinery.ModuleSpec | None:
