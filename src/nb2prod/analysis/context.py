@@ -48,21 +48,30 @@ class Reads:
 def effective_reads(cell: Analysed, definer: dict[str, Analysed]) -> Reads:
     """A cell's reads plus the globals read by the notebook functions it calls.
 
-    ``definer`` maps each name to the cell whose definition the call would use.
+    ``definer`` maps each name to the cell whose definition the call would use. A name the cell
+    binds itself before the call is not read from the notebook's state.
     """
     reads = Reads()
-    todo = [(name, pos, "") for name, pos in cell.facts.reads.items()]
+    facts = cell.facts
+    for name, pos in facts.reads.items():
+        if not is_always_defined(name):
+            reads.positions[name] = pos
+    todo = [(name, pos, name) for name, pos in facts.calls.items()]
+    seen: set[str] = set()
     while todo:
-        name, pos, via = todo.pop(0)
-        if name in reads.positions or is_always_defined(name):
+        called, pos, via = todo.pop(0)
+        source = definer.get(called)
+        if called in seen or source is None:
             continue
-        reads.positions[name] = pos
-        if via:
-            reads.via[name] = via
-        source = definer.get(name)
-        if source is not None:
-            for inner in sorted(source.facts.deferred.get(name, ())):
-                todo.append((inner, pos, via or name))
+        seen.add(called)
+        for inner in sorted(source.facts.deferred.get(called, ())):
+            bound_first = inner in facts.defines and facts.defines[inner] < pos
+            if bound_first or is_always_defined(inner):
+                continue
+            if inner not in reads.positions:
+                reads.positions[inner] = pos
+                reads.via[inner] = via
+            todo.append((inner, pos, via))
     return reads
 
 

@@ -60,7 +60,9 @@ class CellFacts:
 
     ``reads`` are the names the cell takes from the notebook's state: read at module level before
     the cell binds them. ``deferred`` maps each function or class the cell defines to the global
-    names its body reads when called. ``changes`` are names whose state a re-run changes again:
+    names its body reads when called (for a class: when instantiated); ``calls`` are the names the
+    cell calls or hands to a call (``f(x)``, ``df.apply(f)``), whose deferred reads then happen.
+    ``changes`` are names whose state a re-run changes again:
     ``strong`` for certain (``x += 1``, ``lst.append``), ``weak`` for a rebinding that reads the old
     value (``df = df.dropna()``).
     """
@@ -70,6 +72,7 @@ class CellFacts:
     deletes: dict[str, Pos] = field(default_factory=dict)
     mutates: dict[str, Pos] = field(default_factory=dict)
     deferred: dict[str, frozenset[str]] = field(default_factory=dict)
+    calls: dict[str, Pos] = field(default_factory=dict)
     strong_changes: dict[str, Pos] = field(default_factory=dict)
     weak_changes: dict[str, Pos] = field(default_factory=dict)
     imports: list[Import] = field(default_factory=list)

@@ -7,12 +7,13 @@ visited in the order Python runs them; nested scopes are handed to :mod:`.scope`
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from collections.abc import Callable
 
 from nb2prod.analysis import practices
 from nb2prod.analysis.facts import CellFacts, Import, Note, Pos
 from nb2prod.analysis.notes import PracticeNotes, dotted_name
-from nb2prod.analysis.scope import ScopeNode, analyse_scope, outer_parts
+from nb2prod.analysis.scope import ScopeNode, analyse_scope, binding_names, outer_parts, own_nodes
 
 #: Resolves ``from module import *`` (module, level) to the names it binds, or None if unknown.
 StarResolver = Callable[[str, int], frozenset[str] | None]
@@ -25,9 +26,8 @@ STRONG_MUTATORS = frozenset(
 #: Methods that change the object in place, the same way on every run.
 WEAK_MUTATORS = frozenset(
     {"sort", "update", "add", "discard", "clear", "setdefault", "fit", "fit_transform",
-     "set_params", "set_index", "set_axis", "fillna", "dropna", "drop_duplicates", "rename",
-     "reset_index", "sort_values", "sort_index", "replace", "set_xlabel", "set_ylabel",
-     "set_title", "load_state_dict", "train", "eval", "compile", "seed"}
+     "set_params", "set_xlabel", "set_ylabel", "set_title", "load_state_dict", "train",
+     "compile", "seed"}
 )  # fmt: skip
 #: Functions that change their first argument in place.
 ARG_MUTATORS = frozenset({"shuffle", "heappush", "heappop", "heapify", "heappushpop", "heapreplace",
@@ -46,6 +46,9 @@ class CellVisitor(PracticeNotes):
         self.lines = source.splitlines() if not source.isascii() else []
         self.bound: set[str] = set()
         self.aliases: dict[str, str] = dict(practices.CONVENTIONAL_ALIASES)
+        self.modules: set[str] = set(practices.CONVENTIONAL_ALIASES)
+        self.loops: list[Counter[str]] = []
+        self.augmenting: str | None = None
 
     # Positions and the three things that happen to a name ------------------------------------
 
@@ -58,12 +61,21 @@ class CellVisitor(PracticeNotes):
         return Pos(line + self.line_base, col)
 
     def read(self, name: str, node: ast.AST) -> None:
-        if name in self.bound:
-            for inner in self._deferred_closure(name):
-                if inner not in self.bound:
-                    self.facts.reads.setdefault(inner, self.pos(node))
+        if name in self.bound or any(self._carried(name, loop) for loop in self.loops):
             return
         self.facts.reads.setdefault(name, self.pos(node))
+
+    def _carried(self, name: str, loop: Counter[str]) -> bool:
+        """Bound elsewhere in an enclosing loop: a later iteration may read an earlier one's."""
+        return loop[name] > (1 if self.augmenting == name else 0)
+
+    def call(self, name: str, node: ast.AST) -> None:
+        """``name`` is called (or handed to a call): the globals its body reads are read now."""
+        if name not in self.bound:
+            self.facts.calls.setdefault(name, self.pos(node))
+            return
+        for inner in self._deferred_closure(name):
+            self.read(inner, node)
 
     def bind(self, name: str, node: ast.AST) -> None:
         self.bound.add(name)
@@ -80,8 +92,8 @@ class CellVisitor(PracticeNotes):
 
     def mutate(self, target: ast.AST, node: ast.AST, *, strong: bool) -> None:
         name = root_name(target)
-        if name is None or name in self.bound:
-            return
+        if name is None or name in self.bound or name in self.modules:
+            return  # a module's own functions (np.append) do not change the module
         self.facts.mutates.setdefault(name, self.pos(node))
         changes = self.facts.strong_changes if strong else self.facts.weak_changes
         changes.setdefault(name, self.pos(node))
@@ -140,7 +152,9 @@ class CellVisitor(PracticeNotes):
         target = node.target
         if isinstance(target, ast.Name):
             external = target.id not in self.bound
+            self.augmenting = target.id
             self.read(target.id, target)
+            self.augmenting = None
             if external:
                 self.facts.strong_changes.setdefault(target.id, self.pos(node))
             self.bind(target.id, target)
@@ -151,8 +165,22 @@ class CellVisitor(PracticeNotes):
     def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
         self.visit(node.iter)
         self.assign_target(node.target, node)
-        self.visit_all(node.body)
+        self._loop_body(node.body)
         self.visit_all(node.orelse)
+
+    def visit_While(self, node: ast.While) -> None:
+        self._loop_body([node.test, *node.body])
+        self.visit_all(node.orelse)
+
+    def _loop_body(self, body: list[ast.stmt] | list[ast.AST]) -> None:
+        bound: Counter[str] = Counter()
+        for child in own_nodes(body):
+            bound.update(binding_names(child))
+        self.loops.append(bound)
+        try:
+            self.visit_all(body)
+        finally:
+            self.loops.pop()
 
     visit_AsyncFor = visit_For
 
@@ -199,6 +227,7 @@ class CellVisitor(PracticeNotes):
             bound = alias.asname or alias.name.split(".")[0]
             self.facts.imports.append(Import(alias.name, bound, self.pos(node)))
             self.aliases[bound] = alias.name if alias.asname else bound
+            self.modules.add(bound)
             self.bind(bound, node)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
@@ -227,6 +256,9 @@ class CellVisitor(PracticeNotes):
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.visit_all(outer_parts(node))
+        for decorator in node.decorator_list:
+            if isinstance(decorator, ast.Name):
+                self.call(decorator.id, decorator)
         self._define_scope(node, node.name)
 
     visit_AsyncFunctionDef = visit_FunctionDef
@@ -240,7 +272,9 @@ class CellVisitor(PracticeNotes):
         self.scan_nested(node)
         for read_now in sorted(result.reads_now):
             self.read(read_now, node)
-        self.facts.deferred[name] = frozenset(result.reads_later)
+        self.facts.deferred[name] = frozenset(
+            _construction_reads(node) if isinstance(node, ast.ClassDef) else result.reads_later
+        )
         for global_name in sorted(result.global_writes):
             self.bind(global_name, node)
         self.bind(name, node)
@@ -303,6 +337,9 @@ class CellVisitor(PracticeNotes):
         if handle_ipython_call(self, node):
             return
         self.generic_visit(node)
+        for called in [node.func, *node.args, *(k.value for k in node.keywords)]:
+            if isinstance(called, ast.Name):
+                self.call(called.id, called)
         self._note_call(node)
 
     def visit_all(self, nodes: list[ast.AST] | list[ast.expr] | list[ast.stmt]) -> None:
@@ -344,8 +381,11 @@ class CellVisitor(PracticeNotes):
 
     def _note_call(self, node: ast.Call) -> None:
         dotted = dotted_name(node.func)
-        if dotted in ("exec", "globals", "builtins.exec"):
+        if dotted in ("exec", "globals", "locals", "vars", "builtins.exec"):
             self.facts.opaque.append(Note("dynamic", self.pos(node), f"`{dotted}()`"))
+        if dotted.rpartition(".")[2] == "var" and _literal_names(node):  # sympy's var('x y')
+            for name in _literal_names(node):
+                self.bind(name, node)
         if isinstance(node.func, ast.Attribute):
             self._note_method_mutation(node, node.func)
         last = dotted.rpartition(".")[2] if dotted else ""
@@ -360,11 +400,35 @@ class CellVisitor(PracticeNotes):
         )
         method = func.attr
         strong = method in STRONG_MUTATORS or (inplace and method in ("drop", "insert", "pop"))
-        in_place_tensor_op = method.endswith("_") and not method.startswith("_") and method != "_"
+        in_place_tensor_op = method.endswith("_") and not method.startswith("_")
         if strong or in_place_tensor_op:
             self.mutate(func.value, node, strong=True)
         elif inplace or method in WEAK_MUTATORS:
             self.mutate(func.value, node, strong=False)
+
+
+_CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
+
+
+def _construction_reads(node: ast.ClassDef) -> set[str]:
+    """Globals read when the class is instantiated: those of its constructors."""
+    constructors = [
+        child
+        for child in node.body
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) and child.name in _CONSTRUCTORS
+    ]
+    return {name for child in constructors for name in analyse_scope(child).reads_later}
+
+
+def _literal_names(node: ast.Call) -> list[str]:
+    """``var('x y')`` / ``var('x, y')``: the names in its one string argument."""
+    if len(node.args) != 1 or not isinstance(node.args[0], ast.Constant):
+        return []
+    value = node.args[0].value
+    if not isinstance(value, str):
+        return []
+    names = value.replace(",", " ").split()
+    return names if names and all(n.isidentifier() for n in names) else []
 
 
 def root_name(node: ast.AST) -> str | None:
