@@ -59,9 +59,27 @@ def _mismatches(
         for name in reads_of[cell].positions:
             recorded = _recorded_provider(cell, writers.get(name, []))
             topdown = _topdown_provider(cell, writers.get(name, []))
-            if recorded is not topdown and (recorded or topdown):
-                found.setdefault(cell, []).append(Mismatch(cell, name, recorded, topdown))
+            if (
+                recorded is topdown
+                or not (recorded or topdown)
+                or _same_import(name, topdown, recorded)
+            ):
+                continue
+            found.setdefault(cell, []).append(Mismatch(cell, name, recorded, topdown))
     return found
+
+
+def _same_import(name: str, topdown: Analysed | None, recorded: Analysed | None) -> bool:
+    """Importing a module again gives the same module: that difference changes nothing."""
+    wanted = _import_of(name, topdown)
+    return wanted is not None and (recorded is None or _import_of(name, recorded) == wanted)
+
+
+def _import_of(name: str, cell: Analysed | None) -> tuple[str, str | None, int] | None:
+    if cell is None or name in cell.facts.mutates:
+        return None
+    bound = [(i.module, i.name, i.level) for i in cell.facts.imports if i.bound == name]
+    return bound[-1] if bound else None
 
 
 def _recorded_provider(reader: Analysed, writers: list[Analysed]) -> Analysed | None:

@@ -54,24 +54,52 @@ class Parsed:
 
 def parse_cell(source: str) -> Parsed:
     """Parse a cell as IPython runs it, or raise :class:`ParseFailure`."""
+    source = _automagic(source)
     try:
         return Parsed(_compile(source), source)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        first_error = exc
+        error: BaseException = exc
     offset = _leading_blank_lines(source)
-    fast = transform_escapes(source)
-    if fast is not None and fast != source:
+    for rewrite in (transform_escapes, _transform):
+        rewritten = rewrite(source)
+        if rewritten is None or rewritten == source:
+            continue
         try:
-            return Parsed(_compile(fast), fast, offset, True)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            pass  # IPython's transformer may still make sense of it
-    transformed = _transform(source)
-    if transformed is not None and transformed != source:
-        try:
-            return Parsed(_compile(transformed), transformed, offset, True)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            pass
-    raise _failure(first_error) from None
+            return Parsed(_compile(rewritten), rewritten, offset, True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            error = _shifted(exc, offset)  # the rewritten cell's error is the one to show
+    raise _failure(error) from None
+
+
+#: Line magics IPython runs without their ``%`` in a one-line cell (automagic) when no variable of
+#: that name exists; only names rarely used as variables.
+AUTOMAGICS = frozenset(
+    {"pwd", "ls", "cd", "run", "timeit", "who", "whos", "who_ls", "pycat", "pinfo", "mkdir",
+     "rmdir", "history", "alias", "unalias", "rehashx", "bookmark", "dhist", "pushd", "popd",
+     "load_ext", "reload_ext", "unload_ext", "matplotlib", "pylab", "env", "precision", "xmode",
+     "config", "autoreload", "aimport", "lsmagic", "magic", "quickref", "less", "more", "man",
+     "clear", "ldir", "lf", "ll", "lk", "lx", "rm", "mv", "cp", "rep", "pdoc", "pdef", "psource",
+     "pfile", "psearch", "reset_selective", "colors", "doctest_mode", "killbgscripts", "notebook"}
+)  # fmt: skip
+
+
+def _automagic(source: str) -> str:
+    """``ls -l`` alone in a cell is ``%ls -l`` to IPython."""
+    stripped = source.strip()
+    if "\n" in stripped or not stripped:
+        return source
+    word, _, rest = stripped.partition(" ")
+    if word not in AUTOMAGICS or rest.lstrip().startswith(("=", "(", ".", "[")):
+        return source
+    if word == stripped and word not in ("pwd", "ls", "who", "whos", "lsmagic", "history"):
+        return source  # a bare name: most likely shows a variable
+    return source.replace(stripped, "%" + stripped, 1)
+
+
+def _shifted(exc: BaseException, offset: int) -> BaseException:
+    if isinstance(exc, SyntaxError) and exc.lineno is not None:
+        exc.lineno += offset
+    return exc
 
 
 def _compile(source: str) -> ast.Module:

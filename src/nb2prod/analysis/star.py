@@ -17,6 +17,7 @@ import io
 import os
 import sys
 import sysconfig
+from collections.abc import Callable
 from functools import lru_cache
 
 _MAX_SOURCE = 2_000_000
@@ -30,20 +31,34 @@ def star_names(module: str, level: int, notebook_dir: str) -> frozenset[str] | N
     """The names ``from module import *`` binds, or None when they cannot be known."""
     if level or not module:
         package = os.path.join(notebook_dir, *module.split(".")) if module else notebook_dir
-        return _from_path(_source_of(package))
+        return _from_path(_source_of(package), notebook_dir)
     return _resolve(module, notebook_dir)
+
+
+_resolving: set[tuple[str, str]] = set()
 
 
 @lru_cache(maxsize=256)
 def _resolve(module: str, notebook_dir: str) -> frozenset[str] | None:
+    key = (module, notebook_dir)
+    if key in _resolving:
+        return None  # star imports in a cycle
+    _resolving.add(key)
+    try:
+        return _locate_and_read(module, notebook_dir)
+    finally:
+        _resolving.discard(key)
+
+
+def _locate_and_read(module: str, notebook_dir: str) -> frozenset[str] | None:
     local = _find(module, [notebook_dir])
     if local is not None:
-        return _from_path(local.origin if local.has_location else None)
+        return _from_path(local.origin if local.has_location else None, notebook_dir)
     spec = _find(module, sys.path)
     if spec is None:
         in_stdlib = module.split(".")[0] in sys.stdlib_module_names
         return _imported_names(module) if in_stdlib else None
-    names = _from_path(spec.origin if spec.has_location else None)
+    names = _from_path(spec.origin if spec.has_location else None, notebook_dir)
     if names is not None:
         return names
     return _imported_names(module) if _installed(spec) else None
@@ -92,7 +107,7 @@ def _source_of(base: str) -> str | None:
     return None
 
 
-def _from_path(origin: str | None) -> frozenset[str] | None:
+def _from_path(origin: str | None, notebook_dir: str) -> frozenset[str] | None:
     if not origin or not origin.endswith(".py"):
         return None
     try:
@@ -102,11 +117,26 @@ def _from_path(origin: str | None) -> frozenset[str] | None:
             tree = ast.parse(handle.read())
     except (OSError, SyntaxError, ValueError, RecursionError):
         return None
-    return public_names(tree)
+
+    def follow(module: str, level: int) -> frozenset[str] | None:
+        if not level:
+            return _resolve(module, notebook_dir)
+        base = os.path.dirname(origin)
+        for _ in range(level - 1):
+            base = os.path.dirname(base)
+        target = os.path.join(base, *module.split(".")) if module else base
+        return _from_path(_source_of(target), notebook_dir) if target != base else None
+
+    return public_names(tree, follow)
 
 
-def public_names(tree: ast.Module) -> frozenset[str] | None:
-    """A module's ``__all__`` if it is a literal; its public top-level names if it has none."""
+def public_names(
+    tree: ast.Module, follow: Callable[[str, int], frozenset[str] | None] | None = None
+) -> frozenset[str] | None:
+    """A module's ``__all__`` if it is a literal; its public top-level names if it has none.
+
+    ``follow`` resolves the module's own star imports (module, level), whose names it re-exports.
+    """
     names: set[str] = set()
     for node in tree.body:
         if _assigns_all(node):
@@ -119,7 +149,11 @@ def public_names(tree: ast.Module) -> frozenset[str] | None:
                 return frozenset(literal)
             return None
         if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
-            return None  # re-exports another module's names: not statically known here
+            exported = follow(node.module or "", node.level) if follow else None
+            if exported is None:
+                return None  # re-exports names that cannot be known
+            names.update(exported)
+            continue
         for child in ast.walk(node) if isinstance(node, ast.If | ast.Try) else [node]:
             names.update(_top_level_bindings(child))
     return frozenset(n for n in names if not n.startswith("_"))

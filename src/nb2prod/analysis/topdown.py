@@ -7,6 +7,7 @@ import sys
 
 from nb2prod.analysis.context import Analysed, Reads, make
 from nb2prod.analysis.facts import Note
+from nb2prod.analysis.names import PYTHON2_BUILTINS
 from nb2prod.findings import Finding, Severity
 
 _RESTART = "then restart the kernel and run all cells to confirm the notebook runs top to bottom"
@@ -21,39 +22,54 @@ def topdown_findings(
 
     ``kernel_python`` is the Python version the notebook ran on, when it says.
     """
-    definers: dict[str, list[Analysed]] = {}
+    walk = _TopDown(code, kernel_python)
     for cell in code:
-        for name in cell.facts.defines:
-            definers.setdefault(name, []).append(cell)
-    found: list[Finding] = []
-    available: set[str] = set()
-    opaque: tuple[Analysed, Note] | None = None
-    for cell in code:
+        walk.step(cell, reads_of[cell])
+    return walk.found
+
+
+class _TopDown:
+    """A fresh kernel's run from the top, as far as names go."""
+
+    def __init__(self, code: list[Analysed], kernel_python: tuple[int, int] | None) -> None:
+        self.kernel_python = kernel_python
+        self.definers: dict[str, list[Analysed]] = {}
+        for cell in code:
+            for name in cell.facts.defines:
+                self.definers.setdefault(name, []).append(cell)
+        self.ever_run = any(c.count is not None for c in code)
+        self.known = PYTHON2_BUILTINS if kernel_python and kernel_python[0] == 2 else frozenset()
+        self.found: list[Finding] = []
+        self.available: set[str] = set()
+        self.opaque: tuple[Analysed, Note] | None = None
+        self.guessed: set[str] = set()
+
+    def step(self, cell: Analysed, reads: Reads) -> None:
         facts = cell.facts
-        found.extend(_stored_errors(cell))
+        self.found.extend(_stored_errors(cell))
         if facts.syntax_error is not None:
-            found.append(_syntax_error(cell, facts.syntax_error, kernel_python))
-            if opaque is None:
-                opaque = (
-                    cell,
-                    Note("syntax-error", facts.syntax_error.pos, "code that does not parse"),
-                )
-            continue
-        if facts.opaque and opaque is None:
-            opaque = (cell, facts.opaque[0])
-        reads = reads_of[cell]
+            self.found.append(_syntax_error(cell, facts.syntax_error, self.kernel_python))
+            note = Note("syntax-error", facts.syntax_error.pos, "code that does not parse")
+            self.opaque = self.opaque or (cell, note)
+            return
+        if facts.opaque and self.opaque is None:
+            self.opaque = (cell, facts.opaque[0])
         for name, pos in reads.positions.items():
-            if name in available:
-                continue
-            later = [d for d in definers.get(name, []) if d.number > cell.number]
-            via = reads.via.get(name)
-            if later:
-                found.append(_use_before_define(cell, name, pos.line, later[0], via))
-            else:
-                found.append(_undefined(cell, name, pos.line, via, opaque))
-        available -= set(facts.deletes)
-        available |= set(facts.defines)
-    return found
+            if name not in self.available and name not in self.known:
+                self._missing(cell, name, pos.line, reads.via.get(name))
+        self.available -= set(facts.deletes)
+        self.available |= set(facts.defines)
+
+    def _missing(self, cell: Analysed, name: str, line: int, via: str | None) -> None:
+        later = [d for d in self.definers.get(name, []) if d.number > cell.number]
+        if later:
+            self.found.append(_use_before_define(cell, name, line, later[0], via, self.opaque))
+        elif self.opaque is not None:
+            if name not in self.guessed:  # once per name: the same guess in every cell is noise
+                self.guessed.add(name)
+                self.found.append(_maybe_hidden(cell, name, line, via, self.opaque))
+        else:
+            self.found.append(_undefined(cell, name, line, via, self.ever_run))
 
 
 def _reading(name: str, via: str | None) -> str:
@@ -61,48 +77,64 @@ def _reading(name: str, via: str | None) -> str:
 
 
 def _use_before_define(
-    cell: Analysed, name: str, line: int, definer: Analysed, via: str | None
+    cell: Analysed,
+    name: str,
+    line: int,
+    definer: Analysed,
+    via: str | None,
+    opaque: tuple[Analysed, Note] | None,
 ) -> Finding:
+    message = (
+        f"{cell.label} {_reading(name, via)}, but only {definer.label} below it defines `{name}`"
+    )
+    hint = (
+        f"Move the cell that defines `{name}` above this one (or this cell below it), {_RESTART}."
+    )
+    if opaque is not None:
+        source, note = opaque
+        message += f"; it may also come from {note.detail} in {source.label} above"
+        return make("use-before-define", Severity.WARNING, cell, line, message, hint)
+    message += ": run top to bottom, this cell fails with a NameError"
+    return make("use-before-define", Severity.ERROR, cell, line, message, hint)
+
+
+def _maybe_hidden(
+    cell: Analysed, name: str, line: int, via: str | None, opaque: tuple[Analysed, Note]
+) -> Finding:
+    source, note = opaque
     return make(
-        "use-before-define",
-        Severity.ERROR,
+        "undefined-name",
+        Severity.WARNING,
         cell,
         line,
-        f"{cell.label} {_reading(name, via)}, but only {definer.label} below it defines "
-        f"`{name}`: run top to bottom, this cell fails with a NameError",
-        f"Move the cell that defines `{name}` above this one (or this cell below it), {_RESTART}.",
+        f"{cell.label} {_reading(name, via)}, which no cell defines; it may come from "
+        f"{note.detail} in {source.label}, which nb2prod cannot see into",
+        f"Define `{name}` explicitly (import it by name, or assign it in a cell above), so "
+        "readers and tools can see where it comes from.",
     )
 
 
-def _undefined(
-    cell: Analysed, name: str, line: int, via: str | None, opaque: tuple[Analysed, Note] | None
-) -> Finding:
-    if opaque is not None:
-        source, note = opaque
-        return make(
-            "undefined-name",
-            Severity.WARNING,
-            cell,
-            line,
-            f"{cell.label} {_reading(name, via)}, which no cell defines; it may come from "
-            f"{note.detail} in {source.label}, which nb2prod cannot see into",
-            f"Define `{name}` explicitly (import it by name, or assign it in a cell above), so "
-            "readers and tools can see where it comes from.",
-        )
+def _undefined(cell: Analysed, name: str, line: int, via: str | None, ever_run: bool) -> Finding:
     failed = any(
         o.ename == "NameError" and f"'{name}'" in (o.evalue or "") for o in cell.cell.outputs
     )
-    why = (
-        "the stored NameError shows it failed"
-        if failed
-        else "its value came from code that was deleted or edited since (hidden state)"
-    )
+    if name in cell.facts.defines:
+        why = "this cell reads it before assigning it, and no cell above defines it"
+    elif failed:
+        why = "no cell in the notebook defines it, as the stored NameError shows"
+    elif ever_run:
+        why = (
+            "no cell in the notebook defines it: its value came from code that was deleted or "
+            "edited since (hidden state)"
+        )
+    else:
+        why = "no cell in the notebook defines it, so a run from the top fails with a NameError"
     return make(
         "undefined-name",
         Severity.ERROR,
         cell,
         line,
-        f"{cell.label} {_reading(name, via)}, but no cell in the notebook defines `{name}`: {why}",
+        f"{cell.label} {_reading(name, via)}, but {why}",
         f"Restore the code that defines `{name}` in a cell above (or stop using it), {_RESTART}.",
     )
 
