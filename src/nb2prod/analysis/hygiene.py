@@ -95,9 +95,14 @@ def _notes(cell: Analysed) -> list[Finding]:
 
 
 def _reachable(path: str) -> bool:
-    """The path exists here, or could be written here (its folder exists)."""
+    """The path exists here or could be created here: a folder a library makes (``/tmp/logs/``,
+    no extension), or a file whose folder exists. A file in a missing folder is the problem."""
     expanded = os.path.expanduser(path)
-    return os.path.exists(expanded) or os.path.isdir(os.path.dirname(expanded.rstrip("/\\")))
+    if os.path.exists(expanded) or expanded.endswith(("/", "\\")):
+        return True
+    if not os.path.splitext(expanded)[1]:
+        return True
+    return os.path.isdir(os.path.dirname(expanded))
 
 
 def _star_imports(cell: Analysed) -> list[Finding]:
@@ -107,8 +112,8 @@ def _star_imports(cell: Analysed) -> list[Finding]:
             Severity.WARNING,
             cell,
             pos.line,
-            f"{cell.label} uses `from {module or '.'} import *`: readers (and nb2prod) cannot see "
-            "which names it brings",
+            f"{cell.label} uses `from {module or '.'} import *`, which hides from readers "
+            "which names it brings and where they come from",
             f"Import the names you use explicitly (from {module or '.'} import a, b) or import "
             "the module (import module) and qualify its names.",
         )

@@ -52,7 +52,13 @@ def is_secret_name(name: str) -> bool:
 def is_real_secret_value(value: str) -> bool:
     """A literal that looks like a real credential rather than a placeholder or an empty value."""
     stripped = value.strip()
+    lowered = stripped.lower()
+    if any(word in lowered for word in _PLACEHOLDER_WORDS):
+        return False
     return len(stripped) >= 6 and not _PLACEHOLDER.match(stripped) and "\n" not in stripped
+
+
+_PLACEHOLDER_WORDS = ("your", "enter", "here", "insert", "replace", "fill", "placeholder", "<", "{")
 
 
 def mask(value: str) -> str:
