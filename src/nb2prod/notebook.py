@@ -54,6 +54,8 @@ class Cell:
     execution_count: int | None = None
     outputs: tuple[Output, ...] = ()
     tags: tuple[str, ...] = ()
+    #: Ran, but the count is 0 (some front ends, such as Colab, store that): order unknown.
+    ran_uncounted: bool = False
 
     @property
     def is_code(self) -> bool:
@@ -242,6 +244,7 @@ def _cell(index: int, raw: Any) -> Cell:
         execution_count=_count(raw),
         outputs=tuple(_output(o) for o in outputs if isinstance(o, dict)),
         tags=tuple(t for t in tags if isinstance(t, str)),
+        ran_uncounted=raw.get("execution_count") == 0 and raw.get("execution_count") is not False,
     )
 
 

@@ -203,6 +203,8 @@ def _unexecuted(code: list[Analysed], executed: list[Analysed]) -> list[Finding]
     for cell in code:
         if cell.count is not None or cell.number > last_run or cell.facts.syntax_error:
             continue
+        if cell.cell.ran_uncounted:
+            continue
         if not cell.cell.source.strip() or not (
             cell.facts.defines or cell.facts.reads or cell.facts.magics
         ):

@@ -9,7 +9,8 @@ expands ``{expr}`` from the namespace.
 from __future__ import annotations
 
 import ast
-import shlex
+import itertools
+import re
 from typing import TYPE_CHECKING
 
 from nb2prod.analysis import practices
@@ -68,6 +69,9 @@ def _line_magic(visitor: CellVisitor, node: ast.Call, name: str, argument: str) 
         facts.notes.append(Note("pip-install", pos, f"%{name} {argument}"))
     elif name == "pylab":
         _pylab(visitor, node, argument)
+    elif name in ("R", "Rpull"):
+        for output in _r_outputs(name, argument):
+            visitor.bind(output, node)
     elif name == "reset" and "-f" in argument.split():
         facts.opaque.append(Note("magic", pos, "`%reset`, which clears the namespace"))
 
@@ -84,8 +88,15 @@ def _cell_magic(visitor: CellVisitor, node: ast.Call, name: str, line: str, body
             if target and target.isidentifier():
                 visitor.bind(target, node)
     elif name in ISOLATED_BODY_MAGICS:
-        _run_python(visitor, body, body_base, isolated=True)
-    elif name not in FOREIGN_BODY_MAGICS:
+        setup = _strip_options(line)  # `%%timeit -n1 data = load()`: the setup the body uses
+        _run_python(visitor, f"{setup}\n{body}", body_base - 1, isolated=True)
+    elif name in FOREIGN_BODY_MAGICS:
+        for output in _script_outputs(line):
+            visitor.bind(output, node)
+    elif name == "R":
+        for output in _r_outputs(name, line):
+            visitor.bind(output, node)
+    else:
         facts.opaque.append(Note("magic", pos, f"the `%%{name}` cell magic"))
     if name in ("pip", "conda") and practices.is_pip_install(f"{name} {line}"):
         facts.notes.append(Note("pip-install", pos, f"%%{name} {line}"))
@@ -146,19 +157,35 @@ def _store(visitor: CellVisitor, node: ast.Call, argument: str) -> None:
         visitor.bind(name, node)
 
 
+_TIMEIT_OPTIONS = re.compile(r"^(?:\s*-[nrp]\s*\d+|\s*-[oqtc]\b)*\s*")
+
+
 def _strip_options(argument: str) -> str:
-    """``-n 10 -r 3 f(x)`` -> ``f(x)`` for ``%timeit``."""
-    try:
-        words = shlex.split(argument)
-    except ValueError:
-        return argument
-    takes_value = {"-n", "-r", "-p"}
-    index = 0
-    while index < len(words) and words[index].startswith("-"):
-        index += 2 if words[index] in takes_value else 1
-    if index == 0:
-        return argument
-    return " ".join(words[index:])
+    """``-n 10 -r 3 f(x)`` -> ``f(x)`` for ``%timeit``, quotes and all."""
+    options = _TIMEIT_OPTIONS.match(argument)
+    return argument[options.end() :] if options else argument
+
+
+def _script_outputs(line: str) -> list[str]:
+    """``%%bash --out out --err err``: the variables a script magic binds."""
+    words = line.split()
+    return [
+        words[i + 1]
+        for i, word in enumerate(words[:-1])
+        if word in ("--out", "--err", "--proc") and words[i + 1].isidentifier()
+    ]
+
+
+def _r_outputs(name: str, argument: str) -> list[str]:
+    """``%Rpull a b`` and ``%R -o a,b`` bind Python variables."""
+    if name == "Rpull":
+        return [w for w in argument.replace(",", " ").split() if w.isidentifier()]
+    words = argument.split()
+    names: list[str] = []
+    for option, value in itertools.pairwise(words):
+        if option in ("-o", "--output"):
+            names += [n for n in value.split(",") if n.isidentifier()]
+    return names
 
 
 def _shell_reads(visitor: CellVisitor, command: str, node: ast.AST) -> None:

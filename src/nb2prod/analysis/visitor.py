@@ -49,6 +49,7 @@ class CellVisitor(PracticeNotes):
         self.modules: set[str] = set(practices.CONVENTIONAL_ALIASES)
         self.loops: list[Counter[str]] = []
         self.augmenting: str | None = None
+        self.passed: set[int] = set()
 
     # Positions and the three things that happen to a name ------------------------------------
 
@@ -280,7 +281,11 @@ class CellVisitor(PracticeNotes):
         self.bind(name, node)
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
-        self._inline_scope(node)
+        if id(node) in self.passed:
+            self._inline_scope(node)  # handed to a call: it runs now (key=, apply, map...)
+        else:
+            self.visit_all(outer_parts(node))  # kept for later: its body reads when called
+            self.scan_nested(node)
 
     def visit_ListComp(self, node: ast.ListComp) -> None:
         self._inline_scope(node)
@@ -336,6 +341,7 @@ class CellVisitor(PracticeNotes):
 
         if handle_ipython_call(self, node):
             return
+        self.passed.update(id(a) for a in [*node.args, *(k.value for k in node.keywords)])
         self.generic_visit(node)
         for called in [node.func, *node.args, *(k.value for k in node.keywords)]:
             if isinstance(called, ast.Name):
