@@ -279,3 +279,89 @@ def test_star_import_never_imports_the_users_own_files(tmp_path: Path, monkeypat
     result = analyse_cell("from userlib import *\n", str(notebook_dir))
     assert not marker.exists()
     assert [n.kind for n in result.opaque] == ["star-import"]
+
+
+# Patterns met in real notebooks (textbooks, courses, Kaggle kernels) --------------------------
+
+REAL_WORLD = [
+    (
+        "a name bound before the call is not read from the notebook",
+        "def update(i):\n    return spot + i\nspot = 1\nupdate(2)",
+        set(),
+    ),
+    (
+        "a function handed to a call runs now",
+        "def f(r):\n    return r + k\ndf.apply(f)",
+        {"df", "k"},
+    ),
+    ("a base class is not instantiated", "class B(A):\n    pass", {"A"}),
+    (
+        "instantiating reads the constructor's globals",
+        "class C:\n    def __init__(self):\n        self.v = default\n    def m(self):\n"
+        "        return other\nc = C()",
+        {"default"},
+    ),
+    (
+        "names carried round a loop",
+        "for i in range(3):\n    if i:\n        total += i\n    else:\n        total = i",
+        set(),
+    ),
+    ("an accumulator with no start value is read", "for i in range(3):\n    total += i", {"total"}),
+    ("automagic pwd", "pwd", set()),
+    ("automagic ls with options", "ls -l", set()),
+    ("automagic cd", "cd images", set()),
+    ("a variable named like a magic is a variable", "ls = 3\nprint(ls)", set()),
+    ("sympy var binds its names", "from sympy import var\nvar('x y')\nexpr = x + y", set()),
+    (
+        "%%timeit setup line feeds the body",
+        "%%timeit -n1 c, z = initialize(size)\nc + z",
+        {"initialize", "size"},
+    ),
+    (
+        "%timeit options keep quoted arguments",
+        '%timeit -n 50 KMeans(algorithm="elkan")',
+        {"KMeans"},
+    ),
+    ("script magics bind --out and --err", "%%bash --out out --err err\necho hi\n", set()),
+    ("a lambda stored for later reads later", "ops = {'f': lambda: LATER}", set()),
+]
+
+
+@pytest.mark.parametrize(("rule", "source", "reads"), REAL_WORLD, ids=[r[0] for r in REAL_WORLD])
+def test_real_world_patterns(rule: str, source: str, reads: set[str]) -> None:
+    from nb2prod.analysis.context import Analysed, effective_reads
+    from nb2prod.notebook import Cell
+
+    cell = Analysed(Cell(0, "code", source), facts(source))
+    effective = set(effective_reads(cell, {}).positions)
+    assert effective == reads, rule
+
+
+def test_calls_on_modules_are_not_mutations() -> None:
+    assert facts("import numpy as np\ny = np.append(y, 1)\nnp.ix_(a, b)").mutates == {}
+    assert set(facts("df.sort_values('a')").mutates) == set()
+    assert set(facts("df.sort_values('a', inplace=True)").weak_changes) == {"df"}
+
+
+def test_dynamic_namespace_writes_are_opaque() -> None:
+    for source in ("for k, v in d.items():\n    locals()[k] = v", "vars()['x'] = 1", "exec(code)"):
+        assert [n.kind for n in facts(source).opaque] == ["dynamic"], source
+
+
+def test_star_reexports_of_local_modules_are_followed(tmp_path: Path) -> None:
+    package = tmp_path / "exp"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "nb_00.py").write_text("import os\ndef helper0():\n    pass\n")
+    (package / "nb_01.py").write_text("from exp.nb_00 import *\ndef helper1():\n    pass\n")
+    (package / "nb_02.py").write_text("from .nb_01 import *\nLIMIT = 3\n")
+    result = analyse_cell("from exp.nb_02 import *\n", str(tmp_path))
+    assert {"helper0", "helper1", "LIMIT", "os"} <= set(result.defines)
+    assert result.opaque == []
+
+
+def test_syntax_error_in_a_rewritten_cell_points_at_the_right_line() -> None:
+    result = facts('%matplotlib inline\nprint "x"')
+    assert result.syntax_error is not None
+    assert result.syntax_error.pos.line == 2
+    assert "parentheses" in result.syntax_error.detail

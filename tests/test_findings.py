@@ -149,3 +149,61 @@ def test_findings_carry_cell_ids_and_one_based_cells() -> None:
     report = notebook(("print(missing)", 1))
     [finding] = report.findings
     assert (finding.cell, finding.cell_id, finding.line) == (1, "c0", 1)
+
+
+def test_re_running_an_import_late_is_not_hidden_state() -> None:
+    report = notebook(("import math", 5), ("print(math.pi)", 2, printed("3.14\n")))
+    assert {(f.kind, f.severity) for f in report.findings} <= {
+        ("out-of-order", Severity.INFO),
+        ("re-executed", Severity.INFO),
+    }
+    assert report.reproducible
+
+
+def test_use_before_define_below_an_unknown_star_import_is_a_warning() -> None:
+    report = notebook(
+        ("from surely_missing_module_xyz import *", 1),
+        ("learn()", 2),
+        ("def learn():\n    pass", 3),
+    )
+    [finding] = [f for f in report.findings if f.kind == "use-before-define"]
+    assert finding.severity is Severity.WARNING
+    assert "surely_missing_module_xyz" in finding.message
+
+
+def test_an_unknown_name_is_guessed_about_once() -> None:
+    report = notebook(
+        ("from surely_missing_module_xyz import *", 1), ("model(1)", 2), ("model(2)", 3)
+    )
+    assert [f.kind for f in report.findings].count("undefined-name") == 1
+
+
+def test_python2_builtins_in_a_python2_notebook() -> None:
+    assert notebook(("for i in xrange(3):\n    pass", 1), version="2.7.18").findings == ()
+    assert [f.kind for f in notebook(("for i in xrange(3):\n    pass", 1)).findings] == [
+        "undefined-name"
+    ]
+
+
+def test_never_run_notebook_does_not_claim_hidden_state() -> None:
+    [finding] = notebook(("print(missing)", None)).findings
+    assert "hidden state" not in finding.message
+    assert "NameError" in finding.message
+
+
+def test_count_zero_means_the_cell_ran() -> None:
+    report = notebook(("x = 1", 1), ("y = 2", 0), ("print(x)", 2, printed("1\n")))
+    assert "unexecuted" not in kinds(report)
+
+
+def test_absolute_folders_are_warnings_missing_input_files_errors() -> None:
+    folder = notebook(("logs = '/tmp/surely/missing/logs/'", 1))
+    assert [(f.kind, f.severity) for f in folder.findings] == [("absolute-path", Severity.WARNING)]
+    missing = notebook(("df = read('/home/nobody-xyz/data/sales.csv')", 1))
+    assert [(f.kind, f.severity) for f in missing.findings] == [("absolute-path", Severity.ERROR)]
+    assert not missing.reproducible
+
+
+def test_placeholder_credentials_are_not_secrets() -> None:
+    assert notebook(("password = 'EnterYourOwnInfoHere'", 1)).findings == ()
+    assert kinds(notebook(("password = 'hunter2-correct-horse'", 1))) == {"hard-coded-secret"}
