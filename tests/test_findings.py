@@ -199,7 +199,7 @@ def test_count_zero_means_the_cell_ran() -> None:
 def test_absolute_folders_are_warnings_missing_input_files_errors() -> None:
     folder = notebook(("logs = '/tmp/surely/missing/logs/'", 1))
     assert [(f.kind, f.severity) for f in folder.findings] == [("absolute-path", Severity.WARNING)]
-    missing = notebook(("df = read('/home/nobody-xyz/data/sales.csv')", 1))
+    missing = notebook(("df = open('/home/nobody-xyz/data/sales.csv')", 1))
     assert [(f.kind, f.severity) for f in missing.findings] == [("absolute-path", Severity.ERROR)]
     assert not missing.reproducible
 
