@@ -238,9 +238,7 @@ SKLEARN: list[Cell] = [
     "    scores = cross_val_score(make_pipeline(C), X_train, y_train, cv=cv)\n"
     "    cv_means[C] = scores.mean()\n"
     '    report(f"C={C}", scores)',
-    "# the C with the best mean fold accuracy\n"
-    "best_C = max(cv_means, key=cv_means.get)\n"
-    "best_C",
+    "# the C with the best mean fold accuracy\nbest_C = max(cv_means, key=cv_means.get)\nbest_C",
     md("## Final model on the test set"),
     "model = make_pipeline(best_C).fit(X_train, y_train)\n"
     "pred = model.predict(X_test)\n"
