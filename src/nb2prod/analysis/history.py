@@ -75,10 +75,16 @@ def _same_import(name: str, topdown: Analysed | None, recorded: Analysed | None)
     return wanted is not None and (recorded is None or _import_of(name, recorded) == wanted)
 
 
-def _import_of(name: str, cell: Analysed | None) -> tuple[str, str | None, int] | None:
+def _import_of(name: str, cell: Analysed | None) -> str | None:
+    """What ``name`` is bound to by an import in ``cell``: ``matplotlib.pyplot`` for both
+    ``import matplotlib.pyplot as plt`` and ``from matplotlib import pyplot as plt``."""
     if cell is None or name in cell.facts.mutates:
         return None
-    bound = [(i.module, i.name, i.level) for i in cell.facts.imports if i.bound == name]
+    bound = [
+        "." * i.level + (f"{i.module}.{i.name}" if i.name else i.module).lstrip(".")
+        for i in cell.facts.imports
+        if i.bound == name
+    ]
     return bound[-1] if bound else None
 
 
