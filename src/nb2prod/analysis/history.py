@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nb2prod.analysis.context import Analysed, Reads, cells, make, names
+from nb2prod.analysis.facts import Import
 from nb2prod.findings import Finding, Severity
 
 _RERUN = "Restart the kernel and run all cells, then save: the stored outputs then match the code."
@@ -80,12 +81,16 @@ def _import_of(name: str, cell: Analysed | None) -> str | None:
     ``import matplotlib.pyplot as plt`` and ``from matplotlib import pyplot as plt``."""
     if cell is None or name in cell.facts.mutates:
         return None
-    bound = [
-        "." * i.level + (f"{i.module}.{i.name}" if i.name else i.module).lstrip(".")
-        for i in cell.facts.imports
-        if i.bound == name
-    ]
+    bound = [_imported_object(i) for i in cell.facts.imports if i.bound == name]
     return bound[-1] if bound else None
+
+
+def _imported_object(found: Import) -> str:
+    if found.name:
+        return "." * found.level + f"{found.module}.{found.name}"
+    if found.bound == found.module.split(".")[0]:
+        return found.bound  # `import os.path` binds `os`
+    return found.module
 
 
 def _recorded_provider(reader: Analysed, writers: list[Analysed]) -> Analysed | None:
