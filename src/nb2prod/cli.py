@@ -39,6 +39,17 @@ def build_parser() -> argparse.ArgumentParser:
     colour = check.add_mutually_exclusive_group()
     colour.add_argument("--color", dest="colour", action="store_true", default=None)
     colour.add_argument("--no-color", dest="colour", action="store_false")
+    verify = commands.add_parser(
+        "verify",
+        help="install a generated package into a fresh venv and run its tests",
+        description="Install the package in OUT, with its dependencies, into a fresh virtual "
+        "environment and run its tests there. Exit status: 0 all passed, 1 a test failed or "
+        "installation failed, 2 OUT is not a package folder.",
+    )
+    verify.add_argument("out", metavar="OUT", help="package folder (with pyproject.toml)")
+    verify.add_argument(
+        "--timeout", type=float, default=900, help="seconds for the whole run (default: 900)"
+    )
     return parser
 
 
@@ -48,6 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         build_parser().print_help(sys.stderr)
         return EXIT_UNUSABLE
     try:
+        if args.command == "verify":
+            return run_verify(args)
         return run_check(args)
     except KeyboardInterrupt:
         print("nb2prod: interrupted", file=sys.stderr)
@@ -82,6 +95,25 @@ def run_check(args: argparse.Namespace) -> int:
     if errors:
         return EXIT_UNUSABLE
     return EXIT_FINDINGS if any(r.has_errors for r in reports) else EXIT_OK
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from nb2prod.errors import NotebookError
+    from nb2prod.verify import render_summary, render_test, verify_package
+
+    try:
+        result = verify_package(Path(args.out), timeout=args.timeout)
+    except NotebookError as error:
+        print(error, file=sys.stderr)
+        return EXIT_UNUSABLE
+    for test in result.tests:
+        print(render_test(test))
+    if not result.ok and not result.failed:  # no failing test explains it: show what did
+        print(result.log, file=sys.stderr)
+    print(render_summary(result))
+    return EXIT_OK if result.ok else EXIT_FINDINGS
 
 
 def _use_colour(requested: bool | None) -> bool:
