@@ -1,0 +1,50 @@
+"""Valid, stable Python identifiers for packages, modules and steps."""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+
+_NOT_WORD = re.compile(r"[^0-9a-zA-Z]+")
+
+
+def identifier(text: str, fallback: str = "step") -> str:
+    """``"1. Load the data!"`` -> ``load_the_data``: lower case, ASCII, not a keyword."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = [w for w in _NOT_WORD.split(ascii_text.lower()) if w]
+    while words and words[0].isdigit():
+        words.pop(0)
+    name = "_".join(words[:6]) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _RESERVED:
+        name = f"{name}_step"
+    return name
+
+
+#: Module names a step may not take: the package's own files and common imports.
+_RESERVED = frozenset(
+    {"pipeline", "main", "test", "tests", "data", "display", "os", "sys", "re", "json", "math",
+     "random", "time", "typing", "logging", "pathlib", "subprocess", "collections", "string",
+     "copy", "io", "types", "abc", "numpy", "pandas", "matplotlib", "sklearn", "scipy",
+     "parameters", "run", "results"}
+)  # fmt: skip
+
+
+def unique(name: str, taken: set[str]) -> str:
+    """``name``, or ``name_2``, ``name_3``... whichever is not yet taken; records the choice."""
+    candidate = name
+    number = 2
+    while candidate in taken:
+        candidate = f"{name}_{number}"
+        number += 1
+    taken.add(candidate)
+    return candidate
+
+
+def package_name(notebook_path: str) -> str:
+    """The import name of a package made from a notebook file: ``Sales Report.ipynb`` ->
+    ``sales_report``."""
+    stem = re.sub(r"\.ipynb$", "", notebook_path.replace("\\", "/").rsplit("/", 1)[-1])
+    return identifier(stem, fallback="notebook")

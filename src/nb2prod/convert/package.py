@@ -1,0 +1,276 @@
+"""A notebook lifted into a package: every file, as values. Writing them is the caller's job."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+
+from nb2prod import __version__
+from nb2prod.analysis import REPRODUCIBILITY, analyse_notebook, check_notebook
+from nb2prod.analysis.context import Analysed
+from nb2prod.convert import templates
+from nb2prod.convert.flow import StepFlow, module_level, step_flows
+from nb2prod.convert.lift import LiftedCell, lift_cell
+from nb2prod.convert.naming import package_name
+from nb2prod.convert.pipeline import parameters_of, render_main, render_pipeline
+from nb2prod.convert.readme import render_readme
+from nb2prod.convert.render import StepModule, code_of, render_step
+from nb2prod.convert.steps import Step, cell_key, split_steps
+from nb2prod.convert.testgen import GeneratedTest, function_tests, output_tests, render_tests
+from nb2prod.findings import Finding, Report, Severity
+from nb2prod.notebook import Notebook
+
+#: Data files up to this size are copied into the package; larger ones stay where they are.
+MAX_DATA_FILE = 5 * 1024 * 1024
+
+
+@dataclass
+class Package:
+    """The files of a generated package (relative POSIX path -> content)."""
+
+    name: str
+    files: dict[str, str | bytes] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a notebook was not converted: the findings that make its results untrustworthy."""
+
+    findings: tuple[Finding, ...]
+
+
+def convert_notebook(
+    notebook: Notebook, *, name: str | None = None, allow_hidden_state: bool = False
+) -> Package | Refusal:
+    """Lift ``notebook`` into a package, or refuse when its results cannot be trusted."""
+    report = check_notebook(notebook)
+    blocking = tuple(
+        f for f in report.findings if f.severity is Severity.ERROR and f.kind in REPRODUCIBILITY
+    )
+    if blocking and not allow_hidden_state:
+        return Refusal(blocking)
+    return _Builder(notebook, name or package_name(notebook.path), report).build()
+
+
+class _Builder:
+    def __init__(self, notebook: Notebook, name: str, report: Report) -> None:
+        self.notebook = notebook
+        self.name = name
+        self.report = report
+        self.notebook_name = os.path.basename(notebook.path)
+        self.code = analyse_notebook(notebook)
+        self.parameters, parameters_cell = parameters_of(self.code)
+        skip = {parameters_cell.number} if parameters_cell else set()
+        taken = {n for c in self.code for n in c.facts.defines} | set(dir(builtins))
+        self.steps = split_steps(notebook, self.code, skip, taken)
+        self.data_files: dict[str, str] = {}
+        imported = frozenset(i.bound for c in self.code for i in c.facts.imports)
+        self.lifted = {
+            cell: lift_cell(cell.cell.source, _displays(cell), self._data, imported)
+            for step in self.steps
+            for cell in step.cells
+        }
+        self.constants = {n: c for c, lifted in self.lifted.items() for n in lifted.constants}
+        self.flows = step_flows(
+            self.steps, self.code, [p.name for p in self.parameters], self.constants
+        )
+        self.title = _title(notebook)
+
+    def build(self) -> Package:
+        package = Package(self.name)
+        files = package.files
+        base = f"src/{self.name}"
+        homes = self._homes()
+        for step, flow in zip(self.steps, self.flows, strict=True):
+            module = StepModule(step, flow, [self.lifted[c] for c in step.cells])
+            module.extra_imports = self._extra_imports(step, flow, homes)
+            files[f"{base}/{step.name}.py"] = render_step(module, self.name, self.notebook_name)
+        files[f"{base}/pipeline.py"] = render_pipeline(
+            self.name, self.notebook_name, self.steps, self.flows, self.parameters
+        )
+        files[f"{base}/__main__.py"] = render_main(self.name, self.parameters)
+        files[f"{base}/__init__.py"] = templates.INIT.format(
+            title=self.title, notebook=self.notebook_name, version=__version__, package=self.name
+        )
+        files[f"{base}/_support.py"] = templates.SUPPORT.format(
+            notebook=self.notebook_name, upper=self.name.upper()
+        )
+        for shipped, original in sorted(self.data_files.items()):
+            with open(original, "rb") as handle:
+                files[f"{base}/data/{shipped}"] = handle.read()
+        tests = output_tests(self.steps) + function_tests(self.steps, homes, self.name)
+        files["tests/conftest.py"] = templates.CONFTEST.format(package=self.name)
+        files["tests/test_notebook.py"] = render_tests(
+            tests, self.name, self.notebook_name, self.title
+        )
+        files["pyproject.toml"] = self._pyproject()
+        files["README.md"] = render_readme(self._readme_facts(tests))
+        files["nb2prod.json"] = self._provenance(tests)
+        return package
+
+    def _data(self, literal: str, folder: bool) -> str | None:
+        """A relative path to a small file (or, given to ``Path()``, a folder of them) beside
+        the notebook: shipped in the package."""
+        if not literal or os.path.isabs(literal) or "\n" in literal or len(literal) > 300:
+            return None
+        normal = os.path.normpath(literal)
+        if normal.startswith("..") or normal == ".":
+            return None
+        original = os.path.join(self.notebook.directory, normal)
+        if folder and os.path.isdir(original):
+            files = _small_files(original)
+            if files is None:
+                return None
+            for path in files:
+                relative = os.path.relpath(path, self.notebook.directory).replace(os.sep, "/")
+                self.data_files[relative] = path
+            return normal.replace(os.sep, "/")
+        if not os.path.isfile(original) or os.path.getsize(original) > MAX_DATA_FILE:
+            return None
+        shipped = normal.replace(os.sep, "/")
+        self.data_files[shipped] = original
+        return shipped
+
+    def _homes(self) -> dict[str, str]:
+        """The module of each function and class the notebook defines."""
+        homes: dict[str, str] = {}
+        for step in self.steps:
+            for cell in step.cells:
+                lifted = self.lifted[cell]
+                for definition in lifted.definitions:
+                    node_name = getattr(getattr(definition, "name", None), "value", None)
+                    if isinstance(node_name, str):
+                        homes.setdefault(node_name, step.name)
+                for constant in lifted.constants:
+                    homes.setdefault(constant, step.name)
+        return homes
+
+    def _extra_imports(self, step: Step, flow: StepFlow, homes: dict[str, str]) -> list[str]:
+        """Imports for names this module uses that other cells bind at module level."""
+        statics = module_level(self.code, self.constants)
+        used = set(flow.module_names)
+        for cell in step.cells:
+            for deferred in cell.facts.deferred.values():
+                used |= deferred
+        wanted: list[str] = []
+        for name in sorted(used):
+            source = statics.get(name)
+            if source is None or source in step.cells:
+                continue
+            if name in homes and homes[name] != step.name:
+                wanted.append(f"from {self.name}.{homes[name]} import {name}")
+            elif source in self.lifted:
+                wanted += _import_binding(self.lifted[source], name)
+        return wanted
+
+    def _pyproject(self) -> str:
+        version = self.notebook.python_version or sys.version_info[:2]
+        dependencies = ", ".join(f'"{d}"' for d in _dependencies(self.code, self.lifted))
+        return templates.PYPROJECT.format(
+            distribution=self.name.replace("_", "-"),
+            title=self.title.replace('"', "'"),
+            notebook=self.notebook_name,
+            python=f"{version[0]}.{version[1]}",
+            dependencies=dependencies,
+            package=self.name,
+        )
+
+    def _readme_facts(self, tests: list[GeneratedTest]) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "notebook": self.notebook_name,
+            "steps": [(s.name, s.title, [c.number for c in s.cells]) for s in self.steps],
+            "parameters": self.parameters,
+            "todos": [t for s in self.steps for c in s.cells for t in self.lifted[c].todos],
+            "findings": self.report.findings,
+            "tests": len(tests) + 1,
+            "version": __version__,
+        }
+
+    def _provenance(self, tests: list[GeneratedTest]) -> str:
+        digest = hashlib.sha256()
+        for cell in self.notebook.cells:
+            digest.update(f"{cell.cell_type}\0{cell.source}\0".encode())
+        cells = {
+            cell_key(cell): {
+                "cell": cell.number,
+                "function": f"{self.name}.{step.name}.{step.name}",
+                "tests": sorted(t.name for t in tests if t.cell_id == cell_key(cell)),
+            }
+            for step in self.steps
+            for cell in step.cells
+        }
+        data = {
+            "notebook": self.notebook_name,
+            "notebook_sha256": digest.hexdigest(),
+            "nb2prod": __version__,
+            "cells": cells,
+        }
+        return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def _small_files(folder: str) -> list[str] | None:
+    """The files of a data folder, or None when it is too big to ship."""
+    found: list[str] = []
+    total = 0
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                path = os.path.join(root, name)
+                total += os.path.getsize(path)
+                found.append(path)
+    return found if total <= MAX_DATA_FILE else None
+
+
+def _displays(cell: Analysed) -> bool:
+    return any(o.output_type == "execute_result" for o in cell.cell.outputs)
+
+
+def _title(notebook: Notebook) -> str:
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.lstrip().startswith("#"):
+                    return line.lstrip("# ").strip() or "Notebook"
+    return package_name(notebook.path).replace("_", " ").capitalize()
+
+
+def _import_binding(lifted: LiftedCell, name: str) -> list[str]:
+    for statement in lifted.imports:
+        text = code_of(statement).strip().splitlines()[-1]
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                bound = [a.asname or a.name.split(".")[0] for a in node.names]
+                if name in bound:
+                    return [text]
+    return []
+
+
+#: Import names whose distribution has another name.
+_DISTRIBUTIONS = {
+    "sklearn": "scikit-learn", "cv2": "opencv-python", "PIL": "pillow", "yaml": "PyYAML",
+    "bs4": "beautifulsoup4", "skimage": "scikit-image", "dateutil": "python-dateutil",
+}  # fmt: skip
+
+
+def _dependencies(code: list[Analysed], lifted: dict[Analysed, LiftedCell]) -> list[str]:
+    """Distributions the imports need (names only; the lock pins versions)."""
+    modules = {i.module.split(".")[0] for c in code for i in c.facts.imports if not i.level}
+    found = {
+        _DISTRIBUTIONS.get(m, m)
+        for m in modules
+        if m and m not in sys.stdlib_module_names and m != "__future__"
+    }
+    found |= {r for cell in lifted.values() for r in cell.requirements}
+    return sorted(found, key=str.lower)

@@ -1,0 +1,109 @@
+"""The papermill ``parameters`` cell, ``pipeline.run()`` and ``python -m PKG``."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from nb2prod.analysis.context import Analysed
+from nb2prod.convert import templates
+from nb2prod.convert.flow import StepFlow
+from nb2prod.convert.steps import Step
+
+_CLI_TYPES = ("int", "float", "str")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """``name: kind = default`` from the parameters cell."""
+
+    name: str
+    kind: str
+    default: str
+
+
+def parameters_of(code: list[Analysed]) -> tuple[list[Parameter], Analysed | None]:
+    """The assignments of the cell tagged ``parameters`` (papermill's convention)."""
+    for cell in code:
+        if "parameters" in cell.cell.tags:
+            return _assignments(cell.cell.source), cell
+    return [], None
+
+
+def _assignments(source: str) -> list[Parameter]:
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    found: list[Parameter] = []
+    for node in tree.body:
+        target = (
+            node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        )
+        if isinstance(node, ast.AnnAssign) and node.value is not None:
+            target = node.target
+        value = getattr(node, "value", None)
+        if not isinstance(target, ast.Name) or value is None:
+            continue
+        try:
+            literal = ast.literal_eval(value)
+        except (ValueError, TypeError, SyntaxError, RecursionError):
+            continue
+        kind = type(literal).__name__ if literal is not None else "object"
+        found.append(Parameter(target.id, kind, ast.unparse(value)))
+    return found
+
+
+def render_pipeline(
+    package: str,
+    notebook: str,
+    steps: list[Step],
+    flows: list[StepFlow],
+    parameters: list[Parameter],
+) -> str:
+    """``run(params) -> results``: the steps in notebook order."""
+    lines = [
+        f'"""The steps of {notebook}, in notebook order."""',
+        "",
+        "from __future__ import annotations",
+        "",
+    ]
+    lines += ["from typing import Any", ""]
+    lines += [f"from {package}.{step.name} import {step.name}" for step in steps]
+    signature = ", ".join(f"{p.name}: {p.kind} = {p.default}" for p in parameters)
+    lines += ["", "", f"def run({signature}) -> dict[str, Any]:"]
+    lines.append(
+        '    """Run the notebook\'s steps in order; returns what they produced, by name."""'
+    )
+    results: list[str] = [p.name for p in parameters]
+    for step, flow in zip(steps, flows, strict=True):
+        call = f"{step.name}({', '.join(flow.inputs)})"
+        if len(flow.outputs) == 1:
+            lines.append(f"    {flow.outputs[0]} = {call}")
+        elif flow.outputs:
+            lines.append(f"    {', '.join(flow.outputs)} = {call}")
+        else:
+            lines.append(f"    {call}")
+        results += [n for n in flow.outputs if n not in results]
+    pairs = ", ".join(f'"{n}": {n}' for n in results)
+    lines.append(f"    return {{{pairs}}}")
+    return "\n".join(lines) + "\n"
+
+
+def render_main(package: str, parameters: list[Parameter]) -> str:
+    """``python -m PKG --param value``."""
+    options = ""
+    for parameter in parameters:
+        flag = "--" + parameter.name.replace("_", "-")
+        if parameter.kind == "bool":
+            options += (
+                f"    parser.add_argument({flag!r}, dest={parameter.name!r}, "
+                f"action=argparse.BooleanOptionalAction, default={parameter.default})\n"
+            )
+        elif parameter.kind in _CLI_TYPES:
+            options += (
+                f"    parser.add_argument({flag!r}, dest={parameter.name!r}, "
+                f"type={parameter.kind}, default={parameter.default})\n"
+            )
+    with_options = " with the notebook's parameters as options" if options else ""
+    return templates.MAIN.format(package=package, options=options, with_options=with_options)

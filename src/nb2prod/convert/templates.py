@@ -1,0 +1,152 @@
+"""The fixed files of a generated package, filled in with its names."""
+
+from __future__ import annotations
+
+SUPPORT = '''"""Support for the steps lifted from {notebook}: results, figures, data files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).resolve().parent / "data"
+_saved: list[Path] = []
+
+
+def show_result(value: Any) -> None:
+    """Print what the notebook displayed at this point, in its plain-text form."""
+    if value is not None:
+        print(repr(value))
+
+
+def save_figure() -> Path:
+    """Save the current matplotlib figure (the notebook showed it here) and close it."""
+    import matplotlib.pyplot as plt
+
+    folder = Path(os.environ.get("{upper}_FIGURES", "figures"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"figure-{{len(_saved) + 1:02d}}.png"
+    plt.savefig(path)
+    plt.close()
+    _saved.append(path)
+    return path
+
+
+def data_path(relative: str) -> str:
+    """A data file the notebook read, shipped inside the package."""
+    return str(DATA / relative)
+'''
+
+INIT = '''"""{title}: {notebook} as a package, made by nb2prod {version}."""
+
+from {package}.pipeline import run
+
+__all__ = ["run"]
+'''
+
+MAIN = '''"""``python -m {package}``: run the pipeline{with_options}."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from {package}.pipeline import run
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m {package}", description=__doc__)
+{options}    arguments = parser.parse_args(argv)
+    run(**vars(arguments))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+'''
+
+CONFTEST = '''"""For the generated tests: the pipeline, run once, and how shown text compares."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from {package}.pipeline import run
+
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+_TIME = re.compile(r"\\d{{4}}-\\d{{2}}-\\d{{2}}[ T]\\d{{2}}:\\d{{2}}:\\d{{2}}(?:\\.\\d+)?")
+_FLOAT = re.compile(r"(?<![\\w.])-?\\d+\\.\\d+(?:[eE][-+]?\\d+)?")
+
+
+def normalize(text: str) -> str:
+    """Text as compared: no memory addresses, timestamps or float noise, spaces collapsed."""
+    text = _ADDRESS.sub("0x?", text)
+    text = _TIME.sub("<time>", text)
+    text = _FLOAT.sub(lambda m: f"{{float(m.group()):.6g}}", text)
+    return "\\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
+def _notebook_display_options() -> None:
+    """Tables print as they did in the notebook, whatever terminal runs the tests."""
+    try:
+        import pandas
+    except ImportError:
+        return
+    pandas.set_option("display.width", 80)
+    pandas.set_option("display.max_columns", 20)
+
+
+def shows(printed: str, expected: str) -> bool:
+    """The pipeline printed ``expected`` (as the notebook showed it), give or take noise."""
+    return normalize(expected) in normalize(printed)
+
+
+@pytest.fixture(scope="session")
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    """What ``run()`` returns and prints, run in a scratch folder."""
+    folder = tmp_path_factory.mktemp("run")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    _notebook_display_options()
+    previous = Path.cwd()
+    printed = io.StringIO()
+    os.chdir(folder)
+    try:
+        with contextlib.redirect_stdout(printed):
+            results = run()
+    finally:
+        os.chdir(previous)
+    return results, printed.getvalue()
+'''
+
+PYPROJECT = """[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "{distribution}"
+version = "0.1.0"
+description = "{title}: lifted from {notebook} by nb2prod"
+readme = "README.md"
+requires-python = ">={python}"
+dependencies = [{dependencies}]
+
+[project.optional-dependencies]
+test = ["pytest"]
+
+[project.scripts]
+{distribution} = "{package}.__main__:main"
+
+[tool.hatch.build.targets.wheel]
+packages = ["src/{package}"]
+
+[tool.pytest.ini_options]
+testpaths = ["tests"]
+"""
