@@ -17,7 +17,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nb2prod",
-        description="Check Jupyter notebooks for hidden state and out-of-order execution.",
+        description="Check Jupyter notebooks for hidden state and out-of-order execution, and "
+        "lift them into tested Python packages.",
     )
     parser.add_argument("--version", action="version", version=f"nb2prod {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -39,6 +40,22 @@ def build_parser() -> argparse.ArgumentParser:
     colour = check.add_mutually_exclusive_group()
     colour.add_argument("--color", dest="colour", action="store_true", default=None)
     colour.add_argument("--no-color", dest="colour", action="store_false")
+    convert = commands.add_parser(
+        "convert",
+        help="lift a notebook into a tested Python package",
+        description="Lift NOTEBOOK into a package with generated tests, without running it. "
+        "Refuses (exit 1) when hidden state or out-of-order execution means the notebook's "
+        "results cannot be trusted. Exit status 2: unusable input or an existing OUT.",
+    )
+    convert.add_argument("notebook", metavar="NOTEBOOK")
+    convert.add_argument("-o", "--output", metavar="OUT", help="package folder (default: ./PKG)")
+    convert.add_argument("--name", metavar="PKG", help="import name of the package")
+    convert.add_argument("--force", action="store_true", help="replace an existing OUT")
+    convert.add_argument(
+        "--allow-hidden-state",
+        action="store_true",
+        help="convert even when check finds errors (they are listed in the package README)",
+    )
     verify = commands.add_parser(
         "verify",
         help="install a generated package into a fresh venv and run its tests",
@@ -61,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "verify":
             return run_verify(args)
+        if args.command == "convert":
+            return run_convert(args)
         return run_check(args)
     except KeyboardInterrupt:
         print("nb2prod: interrupted", file=sys.stderr)
@@ -95,6 +114,41 @@ def run_check(args: argparse.Namespace) -> int:
     if errors:
         return EXIT_UNUSABLE
     return EXIT_FINDINGS if any(r.has_errors for r in reports) else EXIT_OK
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from nb2prod.convert.naming import identifier
+    from nb2prod.convert.package import Refusal, convert_notebook
+    from nb2prod.errors import NotebookError
+    from nb2prod.notebook import load
+    from nb2prod.output import write_tree
+    from nb2prod.report.text import Style, render_finding
+
+    try:
+        notebook = load(args.notebook)
+        name = identifier(args.name, "package") if args.name else None
+        result = convert_notebook(notebook, name=name, allow_hidden_state=args.allow_hidden_state)
+        if isinstance(result, Refusal):
+            style = Style(_use_colour(None) and sys.stderr.isatty())
+            for finding in result.findings:
+                print(render_finding(args.notebook, finding, style), file=sys.stderr)
+            print(
+                f"{args.notebook}: not converted: {len(result.findings)} error finding(s) mean "
+                "a fresh run would not give the notebook's results, so a package made from it "
+                "could not be tested against them. Fix them (restart the kernel, run all cells, "
+                "save), or pass --allow-hidden-state to convert anyway.",
+                file=sys.stderr,
+            )
+            return EXIT_FINDINGS
+        out = Path(args.output or result.name)
+        write_tree(result.files, out, force=args.force)
+    except NotebookError as error:
+        print(error, file=sys.stderr)
+        return EXIT_UNUSABLE
+    print(f"{out}: package `{result.name}` written ({len(result.files)} files)")
+    return EXIT_OK
 
 
 def run_verify(args: argparse.Namespace) -> int:
