@@ -14,6 +14,7 @@ import libcst as cst
 
 from nb2prod.analysis import practices
 from nb2prod.analysis.ipython import ParseFailure, parse_cell
+from nb2prod.convert.secrets import SecretScrubber
 
 #: Line magics that only change the interactive session: dropped.
 _SESSION_MAGICS = frozenset(
@@ -35,7 +36,9 @@ class LiftedCell:
     todos: list[str] = field(default_factory=list)
     requirements: list[str] = field(default_factory=list)
     constants: list[str] = field(default_factory=list)
+    secrets: list[str] = field(default_factory=list)
     needs_subprocess: bool = False
+    needs_os: bool = False
     uses_display: bool = False
 
 
@@ -62,6 +65,10 @@ def lift_cell(
     module = cst.parse_module(parsed.source)
     module = module.visit(_MagicLifter(lifted))
     module = module.visit(_Rewrites(data or (lambda _literal, _folder: None)))
+    scrubber = SecretScrubber()
+    module = module.visit(scrubber)
+    lifted.secrets = scrubber.variables
+    lifted.needs_os = lifted.needs_os or bool(scrubber.variables)
     statements = list(module.body)
     known = set(imported) | _imported_names(statements)
     for index, statement in enumerate(statements):
@@ -274,6 +281,7 @@ class _MagicLifter(cst.CSTTransformer):
             return None
         if name == "env" and "=" in argument:
             key, _, value = argument.partition("=")
+            self.lifted.needs_os = True
             return [cst.parse_statement(f"os.environ[{key.strip()!r}] = {value.strip()!r}\n")]
         return f"%{name} {argument}".strip()
 

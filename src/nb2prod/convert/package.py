@@ -188,6 +188,7 @@ class _Builder:
             "steps": [(s.name, s.title, [c.number for c in s.cells]) for s in self.steps],
             "parameters": self.parameters,
             "todos": [t for s in self.steps for c in s.cells for t in self.lifted[c].todos],
+            "secrets": sorted({v for lifted in self.lifted.values() for v in lifted.secrets}),
             "findings": self.report.findings,
             "tests": len(tests) + 1,
             "version": __version__,

@@ -32,6 +32,13 @@ def render_readme(facts: dict[str, Any]) -> str:
         lines += ["", "## Parameters", "", "| name | type | default |", "|---|---|---|"]
         for parameter in facts["parameters"]:
             lines.append(f"| `{parameter.name}` | {parameter.kind} | `{parameter.default}` |")
+    if facts["secrets"]:
+        lines += ["", "## Environment variables", ""]
+        lines.append(
+            "The notebook held credentials in its code. They were not copied here: set these "
+            "variables instead (and revoke the credentials the notebook exposed)."
+        )
+        lines += [""] + [f"- `{name}`" for name in facts["secrets"]]
     lines += ["", "## Left as TODO", ""]
     todos = facts["todos"]
     lines += [f"- {todo}" for todo in todos] if todos else ["Nothing: every cell was lifted."]

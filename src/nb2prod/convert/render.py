@@ -44,8 +44,9 @@ def render_step(module: StepModule, package: str, notebook_name: str) -> str:
 
 def _imports(module: StepModule, package: str) -> list[str]:
     seen: list[str] = []
-    needs_subprocess = any(lifted.needs_subprocess for lifted in module.lifted)
-    standard = ["import subprocess"] if needs_subprocess else []
+    standard = ["import os"] if any(lifted.needs_os for lifted in module.lifted) else []
+    if any(lifted.needs_subprocess for lifted in module.lifted):
+        standard.append("import subprocess")
     if any("Path(" in code_of(s) for lifted in module.lifted for s in lifted.body):
         standard.append("from pathlib import Path")
     statements = [

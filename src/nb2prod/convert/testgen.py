@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from nb2prod.analysis import practices
 from nb2prod.analysis.context import Analysed
 from nb2prod.convert.steps import Step, cell_key
 from nb2prod.notebook import Output
