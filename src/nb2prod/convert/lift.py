@@ -69,12 +69,30 @@ def lift_cell(
     module = module.visit(scrubber)
     lifted.secrets = scrubber.variables
     lifted.needs_os = lifted.needs_os or bool(scrubber.variables)
-    statements = list(module.body)
+    statements = _with_edge_comments(module)
     known = set(imported) | _imported_names(statements)
     for index, statement in enumerate(statements):
         last = index == len(statements) - 1
         _place(lifted, statement, last and displays_result, known)
     return lifted
+
+
+def _with_edge_comments(module: cst.Module) -> list[cst.BaseStatement]:
+    """The statements, keeping the comments libcst files under the module's header and footer."""
+    statements: list[cst.BaseStatement] = list(module.body)
+    header = [line for line in module.header if line.comment is not None]
+    footer = [line for line in module.footer if line.comment is not None]
+    if header and statements and isinstance(statements[0], _WITH_LEADING_LINES):
+        first = statements[0]
+        statements[0] = first.with_changes(leading_lines=[*header, *first.leading_lines])
+    elif header:
+        footer = [*header, *footer]
+    if footer:
+        statements.append(cst.SimpleStatementLine([cst.Pass()], leading_lines=footer))
+    return statements
+
+
+_WITH_LEADING_LINES = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
 
 def _place(
