@@ -168,6 +168,20 @@ class _Builder:
                 wanted += _import_binding(self.lifted[source], name)
         return wanted
 
+    def _globals_in_definitions(self) -> list[str]:
+        """Functions that read a variable step code sets: at module level they cannot see it."""
+        body_names = {name for flow in self.flows for name in flow.defines}
+        found: list[str] = []
+        for cell in self.lifted:
+            for function, reads in sorted(cell.facts.deferred.items()):
+                hidden = sorted(reads & body_names)
+                if hidden:
+                    found.append(
+                        f"`{function}` (cell {cell.number}) reads {', '.join(hidden)}, which step "
+                        "code sets: make it a parameter of the function"
+                    )
+        return found
+
     def _pyproject(self) -> str:
         version = self.notebook.python_version or sys.version_info[:2]
         dependencies = ", ".join(f'"{d}"' for d in _dependencies(self.code, self.lifted))
@@ -187,7 +201,8 @@ class _Builder:
             "notebook": self.notebook_name,
             "steps": [(s.name, s.title, [c.number for c in s.cells]) for s in self.steps],
             "parameters": self.parameters,
-            "todos": [t for s in self.steps for c in s.cells for t in self.lifted[c].todos],
+            "todos": [t for s in self.steps for c in s.cells for t in self.lifted[c].todos]
+            + self._globals_in_definitions(),
             "secrets": sorted({v for lifted in self.lifted.values() for v in lifted.secrets}),
             "findings": self.report.findings,
             "tests": len(tests) + 1,

@@ -31,7 +31,11 @@ def code_of(node: cst.CSTNode) -> str:
 def render_step(module: StepModule, package: str, notebook_name: str) -> str:
     """The source of ``src/<package>/<step>.py``."""
     step = module.step
-    lines = [f'"""{step.title}: {_cells_phrase(step)} of {notebook_name}."""', ""]
+    summary = f'"""{step.title}: {_cells_phrase(step)} of {notebook_name}."""'
+    if len(summary) > 100:
+        phrase = _cells_phrase(step)
+        summary = f'"""{step.title}: lifted from {notebook_name}.\n\n{phrase[0].upper()}{phrase[1:]}.\n"""'
+    lines = [summary, ""]
     imports = _imports(module, package)
     if imports:
         lines += [*imports, ""]
@@ -69,15 +73,23 @@ def _support_names(module: StepModule) -> set[str]:
 def _function(module: StepModule) -> str:
     step, flow = module.step, module.flow
     body: list[cst.BaseStatement] = [_docstring(step)]
+    pending: list[cst.EmptyLine] = []
     for cell, lifted in zip(step.cells, module.lifted, strict=True):
-        marker = cst.EmptyLine(comment=cst.Comment(f"# cell {cell.number} ({cell_key(cell)})"))
-        statements = list(lifted.body) or [cst.SimpleStatementLine([cst.Pass()])]
+        label = f"# cell {cell.number} ({cell_key(cell)})"
+        if not lifted.body:  # only imports and definitions: they are at module level
+            pending.append(cst.EmptyLine(comment=cst.Comment(f"{label}: definitions only")))
+            continue
+        statements = list(lifted.body)
         first = statements[0]
-        statements[0] = first.with_changes(leading_lines=[marker, *_comments(first)])
+        marker = cst.EmptyLine(comment=cst.Comment(label))
+        statements[0] = first.with_changes(leading_lines=[*pending, marker, *_comments(first)])
+        pending = []
         body += statements
     if flow.outputs:
         returned = ", ".join(flow.outputs)
-        body.append(cst.parse_statement(f"return {returned}\n"))
+        body.append(cst.parse_statement(f"return {returned}\n").with_changes(leading_lines=pending))
+    elif pending or len(body) == 1:
+        body.append(cst.SimpleStatementLine([cst.Pass()], leading_lines=pending))
     function = cst.FunctionDef(
         name=cst.Name(step.name),
         params=cst.Parameters(params=[cst.Param(cst.Name(n)) for n in flow.inputs]),
@@ -88,6 +100,8 @@ def _function(module: StepModule) -> str:
 
 def _docstring(step: Step) -> cst.SimpleStatementLine:
     text = f'"""{step.title} ({_cells_phrase(step)})."""'
+    if len(text) > 88:
+        text = f'"""{step.title}.\n\n    From {_cells_phrase(step)}.\n    """'
     return cst.SimpleStatementLine([cst.Expr(cst.SimpleString(text))])
 
 
