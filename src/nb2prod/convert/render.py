@@ -34,7 +34,8 @@ def render_step(module: StepModule, package: str, notebook_name: str) -> str:
     summary = f'"""{step.title}: {_cells_phrase(step)} of {notebook_name}."""'
     if len(summary) > 100:
         phrase = _cells_phrase(step)
-        summary = f'"""{step.title}: lifted from {notebook_name}.\n\n{phrase[0].upper()}{phrase[1:]}.\n"""'
+        phrase = phrase[0].upper() + phrase[1:]
+        summary = f'"""{step.title}: lifted from {notebook_name}.\n\n{phrase}.\n"""'
     lines = [summary, ""]
     imports = _imports(module, package)
     if imports:
