@@ -123,8 +123,8 @@ def notebook(*cells: Any) -> Any:
     return from_dict(raw, "sales_report.ipynb")
 
 
-def converted(*cells: Any) -> Package:
-    result = convert_notebook(notebook(*cells))
+def converted(*cells: Any, allow: bool = False) -> Package:
+    result = convert_notebook(notebook(*cells), allow_hidden_state=allow)
     assert isinstance(result, Package)
     return result
 
@@ -185,3 +185,17 @@ def test_provenance_maps_every_cell_to_its_function() -> None:
     assert provenance["cells"]["c1"]["function"] == "sales_report.load.load"
     assert provenance["cells"]["c3"]["tests"] == ["test_cell_4_output"]
     assert "shows(pipeline[1], '1\\n')" in package.files["tests/test_notebook.py"]
+
+
+def test_absolute_paths_become_parameters_with_their_default() -> None:
+    package = converted(
+        "## Load",
+        ("rows = open('/home/nobody-xyz/data/sales.csv').read()", 1),
+        allow=True,
+    )
+    assert (
+        "def run(sales_csv_path: str = '/home/nobody-xyz/data/sales.csv')"
+        in package.files["src/sales_report/pipeline.py"]
+    )
+    assert "rows = open(sales_csv_path).read()" in package.files["src/sales_report/load.py"]
+    assert "--sales-csv-path" in package.files["src/sales_report/__main__.py"]

@@ -37,13 +37,15 @@ class LiftedCell:
     requirements: list[str] = field(default_factory=list)
     constants: list[str] = field(default_factory=list)
     secrets: list[str] = field(default_factory=list)
+    path_parameters: list[str] = field(default_factory=list)
     needs_subprocess: bool = False
     needs_os: bool = False
     uses_display: bool = False
 
 
-#: (string literal, whether a folder is meant) -> its path in the package's data folder, or None.
-DataResolver = Callable[[str, bool], str | None]
+#: (string literal, whether a folder is meant) -> ("data", its path in the package's data folder),
+#: ("parameter", the name of the run() parameter that replaces it), or None: not a file path.
+DataResolver = Callable[[str, bool], tuple[str, str] | None]
 
 
 def lift_cell(
@@ -64,7 +66,9 @@ def lift_cell(
         return lifted
     module = cst.parse_module(parsed.source)
     module = module.visit(_MagicLifter(lifted))
-    module = module.visit(_Rewrites(data or (lambda _literal, _folder: None)))
+    rewrites = _Rewrites(data or (lambda _literal, _folder: None))
+    module = module.visit(rewrites)
+    lifted.path_parameters = rewrites.parameters
     scrubber = SecretScrubber()
     module = module.visit(scrubber)
     lifted.secrets = scrubber.variables
@@ -187,6 +191,7 @@ class _Rewrites(cst.CSTTransformer):
 
     def __init__(self, data: DataResolver) -> None:
         self.data = data
+        self.parameters: list[str] = []
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = updated.func
@@ -203,9 +208,11 @@ class _Rewrites(cst.CSTTransformer):
         if isinstance(func, cst.Name) and func.value in ("Path", "PurePath") and updated.args:
             first = updated.args[0].value
             value = first.evaluated_value if isinstance(first, cst.SimpleString) else None
-            folder = self.data(value, True) if isinstance(value, str) else None
-            if folder is not None:  # Path("data") / "sales.csv"
-                shipped = cst.Call(cst.Name("data_path"), [cst.Arg(cst.SimpleString(repr(folder)))])
+            found = self.data(value, True) if isinstance(value, str) else None
+            if found is not None and found[0] == "data":  # Path("data") / "sales.csv"
+                shipped = cst.Call(
+                    cst.Name("data_path"), [cst.Arg(cst.SimpleString(repr(found[1])))]
+                )
                 return updated.with_changes(args=[cst.Arg(shipped), *updated.args[1:]])
         return updated
 
@@ -213,10 +220,14 @@ class _Rewrites(cst.CSTTransformer):
         self, original: cst.SimpleString, updated: cst.SimpleString
     ) -> cst.BaseExpression:
         value = updated.evaluated_value
-        shipped = self.data(value, False) if isinstance(value, str) else None
-        if shipped is None:
+        found = self.data(value, False) if isinstance(value, str) else None
+        if found is None:
             return updated
-        return cst.Call(cst.Name("data_path"), [cst.Arg(cst.SimpleString(repr(shipped)))])
+        kind, where = found
+        if kind == "parameter":
+            self.parameters.append(where)
+            return cst.Name(where)
+        return cst.Call(cst.Name("data_path"), [cst.Arg(cst.SimpleString(repr(where)))])
 
 
 def _display_method(call: cst.Call) -> bool:

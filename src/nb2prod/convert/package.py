@@ -11,13 +11,13 @@ import sys
 from dataclasses import dataclass, field
 
 from nb2prod import __version__
-from nb2prod.analysis import REPRODUCIBILITY, analyse_notebook, check_notebook
+from nb2prod.analysis import REPRODUCIBILITY, analyse_notebook, check_notebook, practices
 from nb2prod.analysis.context import Analysed
 from nb2prod.convert import templates
 from nb2prod.convert.flow import StepFlow, module_level, step_flows
 from nb2prod.convert.lift import LiftedCell, lift_cell
-from nb2prod.convert.naming import package_name
-from nb2prod.convert.pipeline import parameters_of, render_main, render_pipeline
+from nb2prod.convert.naming import identifier, package_name, unique
+from nb2prod.convert.pipeline import Parameter, parameters_of, render_main, render_pipeline
 from nb2prod.convert.readme import render_readme
 from nb2prod.convert.render import StepModule, code_of, render_step
 from nb2prod.convert.steps import Step, cell_key, split_steps
@@ -69,6 +69,7 @@ class _Builder:
         taken = {n for c in self.code for n in c.facts.defines} | set(dir(builtins))
         self.steps = split_steps(notebook, self.code, skip, taken)
         self.data_files: dict[str, str] = {}
+        self.path_parameters: list[Parameter] = []
         imported = frozenset(i.bound for c in self.code for i in c.facts.imports)
         self.lifted = {
             cell: lift_cell(cell.cell.source, _displays(cell), self._data, imported)
@@ -79,6 +80,12 @@ class _Builder:
         self.flows = step_flows(
             self.steps, self.code, [p.name for p in self.parameters], self.constants
         )
+        self.parameters += self.path_parameters
+        for step, flow in zip(self.steps, self.flows, strict=True):
+            for cell in step.cells:
+                for name in self.lifted[cell].path_parameters:
+                    if name not in flow.inputs:
+                        flow.inputs.append(name)
         self.title = _title(notebook)
 
     def build(self) -> Package:
@@ -113,13 +120,16 @@ class _Builder:
         files["nb2prod.json"] = self._provenance(tests)
         return package
 
-    def _data(self, literal: str, folder: bool) -> str | None:
-        """A relative path to a small file (or, given to ``Path()``, a folder of them) beside
-        the notebook: shipped in the package."""
-        if not literal or os.path.isabs(literal) or "\n" in literal or len(literal) > 300:
+    def _data(self, literal: str, folder: bool) -> tuple[str, str] | None:
+        """A small data file (or, given to ``Path()``, a folder of them) beside the notebook is
+        shipped in the package; an absolute path, or a file too big to ship, becomes a
+        parameter of ``run()`` with the original path as its default."""
+        if not literal or "\n" in literal or len(literal) > 300:
             return None
+        if practices.is_absolute_path(literal):
+            return "parameter", self._path_parameter(literal)
         normal = os.path.normpath(literal)
-        if normal.startswith("..") or normal == ".":
+        if os.path.isabs(literal) or normal.startswith("..") or normal == ".":
             return None
         original = os.path.join(self.notebook.directory, normal)
         if folder and os.path.isdir(original):
@@ -129,12 +139,24 @@ class _Builder:
             for path in files:
                 relative = os.path.relpath(path, self.notebook.directory).replace(os.sep, "/")
                 self.data_files[relative] = path
-            return normal.replace(os.sep, "/")
-        if not os.path.isfile(original) or os.path.getsize(original) > MAX_DATA_FILE:
+            return "data", normal.replace(os.sep, "/")
+        if not os.path.isfile(original):
             return None
+        if os.path.getsize(original) > MAX_DATA_FILE:
+            return "parameter", self._path_parameter(literal)
         shipped = normal.replace(os.sep, "/")
         self.data_files[shipped] = original
-        return shipped
+        return "data", shipped
+
+    def _path_parameter(self, literal: str) -> str:
+        for parameter in self.path_parameters:
+            if parameter.default == repr(literal):
+                return parameter.name
+        stem = identifier(os.path.basename(literal.rstrip("/\\")), "data")
+        taken = {p.name for p in [*self.parameters, *self.path_parameters]}
+        name = unique(f"{stem}_path", taken)
+        self.path_parameters.append(Parameter(name, "str", repr(literal)))
+        return name
 
     def _homes(self) -> dict[str, str]:
         """The module of each function and class the notebook defines."""
