@@ -12,6 +12,10 @@ from nb2prod.convert.steps import Step, cell_key
 from nb2prod.notebook import Output
 
 
+#: Longer shown text is not embedded in a test (it would bloat the package for little gain).
+MAX_EXPECTED = 20_000
+
+
 @dataclass(frozen=True)
 class GeneratedTest:
     """One test function and the cell it checks."""
@@ -43,7 +47,11 @@ def output_tests(steps: list[Step]) -> list[GeneratedTest]:
     for step in steps:
         for cell in step.cells:
             text = expected_text(cell)
-            if not text.strip() or any(o.truncated for o in cell.cell.outputs):
+            if (
+                not text.strip()
+                or len(text) > MAX_EXPECTED
+                or any(o.truncated for o in cell.cell.outputs)
+            ):
                 continue
             if practices.token_kind(text):
                 continue  # a credential in an output is never copied into a package
