@@ -11,7 +11,6 @@ from nb2prod.analysis.context import Analysed
 from nb2prod.convert.steps import Step, cell_key
 from nb2prod.notebook import Output
 
-
 #: Longer shown text is not embedded in a test (it would bloat the package for little gain).
 MAX_EXPECTED = 20_000
 
