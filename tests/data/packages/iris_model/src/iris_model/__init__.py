@@ -1,0 +1,5 @@
+"""Iris species classifier: iris_model.ipynb as a package, made by nb2prod 0.1.0."""
+
+from iris_model.pipeline import run
+
+__all__ = ["run"]
