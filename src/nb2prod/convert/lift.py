@@ -65,14 +65,13 @@ def lift_cell(
         lifted.body.append(_comment_block(source, "not valid Python"))
         return lifted
     module = cst.parse_module(parsed.source)
-    module = module.visit(_MagicLifter(lifted))
+    if parsed.transformed:  # only cells with IPython syntax have get_ipython() calls to lift
+        module = module.visit(_MagicLifter(lifted))
     rewrites = _Rewrites(data or (lambda _literal, _folder: None))
     module = module.visit(rewrites)
     lifted.path_parameters = rewrites.parameters
-    scrubber = SecretScrubber()
-    module = module.visit(scrubber)
-    lifted.secrets = scrubber.variables
-    lifted.needs_os = lifted.needs_os or bool(scrubber.variables)
+    lifted.secrets = rewrites.variables
+    lifted.needs_os = lifted.needs_os or bool(rewrites.variables)
     statements = _with_edge_comments(module)
     known = set(imported) | _imported_names(statements)
     for index, statement in enumerate(statements):
@@ -185,11 +184,12 @@ _DISPLAY_ONLY_METHODS = frozenset(
 )  # fmt: skip
 
 
-class _Rewrites(cst.CSTTransformer):
-    """``plt.show()`` saves the figure; ``display(x)`` shows ``x``; data paths point into the
-    package's data folder."""
+class _Rewrites(SecretScrubber):
+    """In one walk: credentials become environment variables; ``plt.show()`` saves the figure;
+    ``display(x)`` shows ``x``; data paths point into the package's data folder."""
 
     def __init__(self, data: DataResolver) -> None:
+        super().__init__()
         self.data = data
         self.parameters: list[str] = []
 
@@ -219,6 +219,9 @@ class _Rewrites(cst.CSTTransformer):
     def leave_SimpleString(
         self, original: cst.SimpleString, updated: cst.SimpleString
     ) -> cst.BaseExpression:
+        scrubbed = super().leave_SimpleString(original, updated)
+        if scrubbed is not updated:
+            return scrubbed
         value = updated.evaluated_value
         found = self.data(value, False) if isinstance(value, str) else None
         if found is None:
