@@ -67,11 +67,13 @@ def lift_cell(
     module = cst.parse_module(parsed.source)
     if parsed.transformed:  # only cells with IPython syntax have get_ipython() calls to lift
         module = module.visit(_MagicLifter(lifted))
-    rewrites = _Rewrites(data or (lambda _literal, _folder: None))
-    module = module.visit(rewrites)
-    lifted.path_parameters = rewrites.parameters
-    lifted.secrets = rewrites.variables
-    lifted.needs_os = lifted.needs_os or bool(rewrites.variables)
+    resolver = data or (lambda _literal, _folder: None)
+    if _needs_rewrites(parsed.tree, resolver):  # ast is far quicker than a libcst walk
+        rewrites = _Rewrites(resolver)
+        module = module.visit(rewrites)
+        lifted.path_parameters = rewrites.parameters
+        lifted.secrets = rewrites.variables
+        lifted.needs_os = lifted.needs_os or bool(rewrites.variables)
     statements = _with_edge_comments(module)
     known = set(imported) | _imported_names(statements)
     for index, statement in enumerate(statements):
@@ -182,6 +184,28 @@ _DISPLAY_ONLY_METHODS = frozenset(
     {"head", "tail", "describe", "info", "sample", "value_counts", "nunique", "unique",
      "to_string", "corr", "memory_usage"}
 )  # fmt: skip
+
+
+def _needs_rewrites(tree: ast.Module, data: DataResolver) -> bool:
+    """Whether :class:`_Rewrites` would change anything in this cell."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in ("show", "display", "Path", "PurePath"):
+                return True
+            if any(k.arg and practices.is_secret_name(k.arg) for k in node.keywords):
+                return True
+        elif isinstance(node, ast.Assign):
+            if any(
+                isinstance(t, ast.Name) and practices.is_secret_name(t.id) for t in node.targets
+            ):
+                return True
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+            if practices.token_kind(text) or data(text, False) is not None:
+                return True
+    return False
 
 
 class _Rewrites(SecretScrubber):

@@ -14,12 +14,13 @@ from nb2prod import __version__
 from nb2prod.analysis import REPRODUCIBILITY, analyse_notebook, check_notebook, practices
 from nb2prod.analysis.context import Analysed
 from nb2prod.convert import templates
+from nb2prod.convert.dependencies import dependencies
 from nb2prod.convert.flow import StepFlow, module_level, step_flows
 from nb2prod.convert.lift import LiftedCell, lift_cell
 from nb2prod.convert.naming import identifier, package_name, unique
 from nb2prod.convert.pipeline import Parameter, parameters_of, render_main, render_pipeline
 from nb2prod.convert.readme import render_readme
-from nb2prod.convert.render import StepModule, code_of, render_step
+from nb2prod.convert.render import StepModule, code_of, has_body, render_step
 from nb2prod.convert.steps import Step, cell_key, split_steps
 from nb2prod.convert.testgen import GeneratedTest, function_tests, output_tests, render_tests
 from nb2prod.findings import Finding, Report, Severity
@@ -80,6 +81,7 @@ class _Builder:
         self.flows = step_flows(
             self.steps, self.code, [p.name for p in self.parameters], self.constants
         )
+        self.statics = module_level(self.code, self.constants)
         self.parameters += self.path_parameters
         for step, flow in zip(self.steps, self.flows, strict=True):
             for cell in step.cells:
@@ -96,9 +98,11 @@ class _Builder:
         for step, flow in zip(self.steps, self.flows, strict=True):
             module = StepModule(step, flow, [self.lifted[c] for c in step.cells])
             module.extra_imports = self._extra_imports(step, flow, homes)
-            files[f"{base}/{step.name}.py"] = render_step(module, self.name, self.notebook_name)
+            if has_body(module) or any(lifted.definitions for lifted in module.lifted):
+                files[f"{base}/{step.name}.py"] = render_step(module, self.name, self.notebook_name)
+        running = [(s, f) for s, f in zip(self.steps, self.flows, strict=True) if self._runs(s)]
         files[f"{base}/pipeline.py"] = render_pipeline(
-            self.name, self.notebook_name, self.steps, self.flows, self.parameters
+            self.name, self.notebook_name, running, self.parameters
         )
         files[f"{base}/__main__.py"] = render_main(self.name, self.parameters)
         files[f"{base}/__init__.py"] = templates.INIT.format(
@@ -120,6 +124,10 @@ class _Builder:
         files["nb2prod.json"] = self._provenance(tests)
         return package
 
+    def _runs(self, step: Step) -> bool:
+        """A step with statements to run (not only imports and definitions) has a function."""
+        return any(self.lifted[cell].body for cell in step.cells)
+
     def _data(self, literal: str, folder: bool) -> tuple[str, str] | None:
         """A small data file (or, given to ``Path()``, a folder of them) beside the notebook is
         shipped in the package; an absolute path, or a file too big to ship, becomes a
@@ -137,14 +145,15 @@ class _Builder:
             if files is None:
                 return None
             for path in files:
-                relative = os.path.relpath(path, self.notebook.directory).replace(os.sep, "/")
-                self.data_files[relative] = path
-            return "data", normal.replace(os.sep, "/")
+                self.data_files[_in_data_folder(os.path.relpath(path, self.notebook.directory))] = (
+                    path
+                )
+            return "data", _in_data_folder(normal)
         if not os.path.isfile(original):
             return None
         if os.path.getsize(original) > MAX_DATA_FILE:
             return "parameter", self._path_parameter(literal)
-        shipped = normal.replace(os.sep, "/")
+        shipped = _in_data_folder(normal)
         self.data_files[shipped] = original
         return "data", shipped
 
@@ -174,7 +183,7 @@ class _Builder:
 
     def _extra_imports(self, step: Step, flow: StepFlow, homes: dict[str, str]) -> list[str]:
         """Imports for names this module uses that other cells bind at module level."""
-        statics = module_level(self.code, self.constants)
+        statics = self.statics
         used = set(flow.module_names)
         for cell in step.cells:
             for deferred in cell.facts.deferred.values():
@@ -206,13 +215,15 @@ class _Builder:
 
     def _pyproject(self) -> str:
         version = self.notebook.python_version or sys.version_info[:2]
-        dependencies = ", ".join(f'"{d}"' for d in _dependencies(self.code, self.lifted))
+        requirements = [r for lifted in self.lifted.values() for r in lifted.requirements]
+        needed = dependencies(self.code, requirements, self.notebook.directory)
+        listed = ", ".join(f'"{d}"' for d in needed)
         return templates.PYPROJECT.format(
             distribution=self.name.replace("_", "-"),
             title=self.title.replace('"', "'"),
             notebook=self.notebook_name,
             python=f"{version[0]}.{version[1]}",
-            dependencies=dependencies,
+            dependencies=listed,
             package=self.name,
         )
 
@@ -232,14 +243,18 @@ class _Builder:
         }
 
     def _provenance(self, tests: list[GeneratedTest]) -> str:
+        by_cell: dict[str, list[str]] = {}
+        for test in tests:
+            by_cell.setdefault(test.cell_id, []).append(test.name)
         digest = hashlib.sha256()
         for cell in self.notebook.cells:
             digest.update(f"{cell.cell_type}\0{cell.source}\0".encode())
         cells = {
             cell_key(cell): {
                 "cell": cell.number,
-                "function": f"{self.name}.{step.name}.{step.name}",
-                "tests": sorted(t.name for t in tests if t.cell_id == cell_key(cell)),
+                "module": f"{self.name}.{step.name}",
+                "function": f"{self.name}.{step.name}.{step.name}" if self._runs(step) else None,
+                "tests": sorted(by_cell.get(cell_key(cell), [])),
             }
             for step in self.steps
             for cell in step.cells
@@ -251,6 +266,13 @@ class _Builder:
             "cells": cells,
         }
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def _in_data_folder(relative: str) -> str:
+    """Where a file read as ``relative`` lives under the package's ``data/`` folder: a leading
+    ``data/`` is not repeated."""
+    parts = relative.replace(os.sep, "/").split("/")
+    return "/".join(parts[1:] if parts[0] == "data" else parts)
 
 
 def _small_files(folder: str) -> list[str] | None:
@@ -293,22 +315,3 @@ def _import_binding(lifted: LiftedCell, name: str) -> list[str]:
                 if name in bound:
                     return [text]
     return []
-
-
-#: Import names whose distribution has another name.
-_DISTRIBUTIONS = {
-    "sklearn": "scikit-learn", "cv2": "opencv-python", "PIL": "pillow", "yaml": "PyYAML",
-    "bs4": "beautifulsoup4", "skimage": "scikit-image", "dateutil": "python-dateutil",
-}  # fmt: skip
-
-
-def _dependencies(code: list[Analysed], lifted: dict[Analysed, LiftedCell]) -> list[str]:
-    """Distributions the imports need (names only; the lock pins versions)."""
-    modules = {i.module.split(".")[0] for c in code for i in c.facts.imports if not i.level}
-    found = {
-        _DISTRIBUTIONS.get(m, m)
-        for m in modules
-        if m and m not in sys.stdlib_module_names and m != "__future__"
-    }
-    found |= {r for cell in lifted.values() for r in cell.requirements}
-    return sorted(found, key=str.lower)

@@ -57,8 +57,7 @@ def _assignments(source: str) -> list[Parameter]:
 def render_pipeline(
     package: str,
     notebook: str,
-    steps: list[Step],
-    flows: list[StepFlow],
+    steps: list[tuple[Step, StepFlow]],
     parameters: list[Parameter],
 ) -> str:
     """``run(params) -> results``: the steps in notebook order."""
@@ -69,14 +68,14 @@ def render_pipeline(
         "",
     ]
     lines += ["from typing import Any", ""]
-    lines += [f"from {package}.{step.name} import {step.name}" for step in steps]
+    lines += [f"from {package}.{step.name} import {step.name}" for step, _ in steps]
     signature = ", ".join(f"{p.name}: {p.kind} = {p.default}" for p in parameters)
     lines += ["", "", f"def run({signature}) -> dict[str, Any]:"]
     lines.append(
         '    """Run the notebook\'s steps in order; returns what they produced, by name."""'
     )
     results: list[str] = [p.name for p in parameters]
-    for step, flow in zip(steps, flows, strict=True):
+    for step, flow in steps:
         call = f"{step.name}({', '.join(flow.inputs)})"
         if len(flow.outputs) == 1:
             lines.append(f"    {flow.outputs[0]} = {call}")

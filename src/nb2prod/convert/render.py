@@ -3,6 +3,7 @@ one function whose docstring names the cells it came from."""
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -29,46 +30,72 @@ def code_of(node: cst.CSTNode) -> str:
 
 
 def render_step(module: StepModule, package: str, notebook_name: str) -> str:
-    """The source of ``src/<package>/<step>.py``."""
+    """The source of ``src/<package>/<step>.py``; only the imports its code uses."""
     step = module.step
     summary = f'"""{step.title}: {_cells_phrase(step)} of {notebook_name}."""'
     if len(summary) > 100:
         phrase = _cells_phrase(step)
         phrase = phrase[0].upper() + phrase[1:]
         summary = f'"""{step.title}: lifted from {notebook_name}.\n\n{phrase}.\n"""'
+    parts = [
+        code_of(_without_blank_lead(d)).rstrip("\n")
+        for lifted in module.lifted
+        for d in lifted.definitions
+    ]
+    if has_body(module):
+        parts.append(_function(module).rstrip("\n"))
+    code = "\n\n\n".join(parts)
     lines = [summary, ""]
-    imports = _imports(module, package)
+    imports = _imports(module, package, code)
     if imports:
         lines += [*imports, ""]
-    definitions = [d for lifted in module.lifted for d in lifted.definitions]
-    for definition in definitions:
-        lines += ["", code_of(_without_blank_lead(definition)).rstrip("\n"), ""]
-    lines += ["", _function(module).rstrip("\n"), ""]
+    lines += ["", code, ""] if code else []
     return "\n".join(_squeeze(lines)).lstrip("\n")
 
 
-def _imports(module: StepModule, package: str) -> list[str]:
-    seen: list[str] = []
-    standard = ["import os"] if any(lifted.needs_os for lifted in module.lifted) else []
-    if any(lifted.needs_subprocess for lifted in module.lifted):
-        standard.append("import subprocess")
-    if any("Path(" in code_of(s) for lifted in module.lifted for s in lifted.body):
-        standard.append("from pathlib import Path")
+def has_body(module: StepModule) -> bool:
+    """Whether the step has statements to run (not only imports and definitions)."""
+    return any(lifted.body for lifted in module.lifted)
+
+
+def _imports(module: StepModule, package: str, code: str) -> list[str]:
+    used = _names_used(code)
+    lines = ["import os"] if "os." in code and "os" in used else []
+    if "subprocess" in used:
+        lines.append("import subprocess")
     statements = [
         code_of(_without_blank_lead(s)).strip() for lifted in module.lifted for s in lifted.imports
     ]
-    for text in [*standard, *statements, *module.extra_imports]:
-        if text not in seen:
-            seen.append(text)
-    support = sorted(_support_names(module))
+    for text in [*statements, *module.extra_imports]:
+        if text not in lines and _binds_any(text, used):
+            lines.append(text)
+    if "Path" in used and not any(_binds_any(line, {"Path"}) for line in lines):
+        lines.append("from pathlib import Path")
+    support = sorted(name for name in ("show_result", "save_figure", "data_path") if name in used)
     if support:
-        seen.append(f"from {package}._support import {', '.join(support)}")
-    return seen
+        lines.append(f"from {package}._support import {', '.join(support)}")
+    return lines
 
 
-def _support_names(module: StepModule) -> set[str]:
-    text = "".join(code_of(s) for lifted in module.lifted for s in lifted.body)
-    return {name for name in ("show_result", "save_figure", "data_path") if f"{name}(" in text}
+def _names_used(code: str) -> set[str]:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+
+def _binds_any(statement: str, names: set[str]) -> bool:
+    try:
+        tree = ast.parse(statement)
+    except SyntaxError:
+        return True
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            bound = {a.asname or a.name.split(".")[0] for a in node.names}
+            if "*" in bound or bound & names:
+                return True
+    return False
 
 
 def _function(module: StepModule) -> str:

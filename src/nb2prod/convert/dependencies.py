@@ -1,0 +1,67 @@
+"""The distributions a generated package needs: from the notebook's imports, its ``!pip install``
+lines, and what some calls need without an import (``load_wine(as_frame=True)`` needs pandas).
+Names only: pinning versions is the lock file's job."""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+
+from nb2prod.analysis.context import Analysed
+from nb2prod.analysis.ipython import ParseFailure, parse_cell
+
+#: Import names whose distribution has another name.
+DISTRIBUTIONS = {
+    "sklearn": "scikit-learn", "cv2": "opencv-python", "PIL": "pillow", "yaml": "PyYAML",
+    "bs4": "beautifulsoup4", "skimage": "scikit-image", "dateutil": "python-dateutil",
+}  # fmt: skip
+
+#: Methods and functions that need a distribution the notebook does not import.
+_CALLS = {
+    "read_excel": "openpyxl", "to_excel": "openpyxl", "ExcelWriter": "openpyxl",
+    "read_parquet": "pyarrow", "to_parquet": "pyarrow", "to_markdown": "tabulate",
+}  # fmt: skip
+_PLOTS = frozenset({"plot", "hist", "boxplot", "scatter_matrix"})
+
+
+def dependencies(code: list[Analysed], requirements: list[str], notebook_dir: str) -> list[str]:
+    """Sorted distribution names."""
+    modules = {i.module.split(".")[0] for c in code for i in c.facts.imports if not i.level}
+    found = {
+        DISTRIBUTIONS.get(m, m)
+        for m in modules
+        if m and m not in sys.stdlib_module_names and m != "__future__"
+        and not _local(m, notebook_dir)
+    }  # fmt: skip
+    found |= _implied(code, modules)
+    found |= set(requirements)
+    return sorted(found, key=str.lower)
+
+
+def _local(module: str, notebook_dir: str) -> bool:
+    """A module beside the notebook is the user's own code, not a distribution."""
+    base = os.path.join(notebook_dir, module)
+    return os.path.isfile(base + ".py") or os.path.isfile(os.path.join(base, "__init__.py"))
+
+
+def _implied(code: list[Analysed], modules: set[str]) -> set[str]:
+    found: set[str] = set()
+    if any(m.name in ("matplotlib", "pylab") for c in code for m in c.facts.magics):
+        found.add("matplotlib")
+    for cell in code:
+        try:
+            tree = parse_cell(cell.cell.source).tree
+        except ParseFailure:
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            if any(k.arg == "as_frame" for k in node.keywords):
+                found.add("pandas")
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+            if name in _CALLS:
+                found.add(_CALLS[name])
+            if name in _PLOTS and "pandas" in modules and "matplotlib" not in modules:
+                found.add("matplotlib")
+    return found
