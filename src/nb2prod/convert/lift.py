@@ -234,9 +234,8 @@ class _Rewrites(SecretScrubber):
             value = first.evaluated_value if isinstance(first, cst.SimpleString) else None
             found = self.data(value, True) if isinstance(value, str) else None
             if found is not None and found[0] == "data":  # Path("data") / "sales.csv"
-                shipped = cst.Call(
-                    cst.Name("data_path"), [cst.Arg(cst.SimpleString(repr(found[1])))]
-                )
+                where = [cst.Arg(cst.SimpleString(repr(found[1])))] if found[1] else []
+                shipped = cst.Call(cst.Name("data_path"), where)
                 return updated.with_changes(args=[cst.Arg(shipped), *updated.args[1:]])
         return updated
 

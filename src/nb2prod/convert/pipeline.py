@@ -70,7 +70,11 @@ def render_pipeline(
     lines += ["from typing import Any", ""]
     lines += [f"from {package}.{step.name} import {step.name}" for step, _ in steps]
     signature = ", ".join(f"{p.name}: {p.kind} = {p.default}" for p in parameters)
-    lines += ["", "", f"def run({signature}) -> dict[str, Any]:"]
+    header = f"def run({signature}) -> dict[str, Any]:"
+    if len(header) > 100:
+        params = "".join(f"    {p.name}: {p.kind} = {p.default},\n" for p in parameters)
+        header = f"def run(\n{params}) -> dict[str, Any]:"
+    lines += ["", "", header]
     lines.append(
         '    """Run the notebook\'s steps in order; returns what they produced, by name."""'
     )
@@ -85,6 +89,8 @@ def render_pipeline(
             lines.append(f"    {call}")
         results += [n for n in flow.outputs if n not in results]
     pairs = ", ".join(f'"{n}": {n}' for n in results)
+    if len(pairs) > 80:
+        pairs = "\n" + "".join(f'        "{n}": {n},\n' for n in results) + "    "
     lines.append(f"    return {{{pairs}}}")
     return "\n".join(lines) + "\n"
 

@@ -1,7 +1,5 @@
 """Customer list cleanup: notebook cell 2; id 6c9d36bcca5d of cleaning_pandas.ipynb."""
 
-import os
-import pandas as pd
 from cleaning_pandas._support import data_path
 
 
@@ -11,5 +9,5 @@ OUT_DIR = "output"
 def customer_list_cleanup():
     """Customer list cleanup (notebook cell 2; id 6c9d36bcca5d)."""
     # cell 2 (6c9d36bcca5d)
-    RAW_PATH = data_path('data/customers_raw.csv')
+    RAW_PATH = data_path('customers_raw.csv')
     return RAW_PATH

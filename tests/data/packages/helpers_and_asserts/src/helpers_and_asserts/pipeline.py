@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers_and_asserts.small_helpers_for_the_field_reports import small_helpers_for_the_field_reports
 from helpers_and_asserts.unit_conversions import unit_conversions
 from helpers_and_asserts.text_statistics import text_statistics
 from helpers_and_asserts.a_running_tally import a_running_tally
@@ -12,7 +11,6 @@ from helpers_and_asserts.a_running_tally import a_running_tally
 
 def run() -> dict[str, Any]:
     """Run the notebook's steps in order; returns what they produced, by name."""
-    small_helpers_for_the_field_reports()
     unit_conversions()
     text_statistics()
     readings_f, stats, f = a_running_tally()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from iris_model.iris_species_classifier import iris_species_classifier
 from iris_model.data_step import data_step
 from iris_model.model_step import model_step
 from iris_model.evaluation import evaluation
@@ -12,8 +11,15 @@ from iris_model.evaluation import evaluation
 
 def run() -> dict[str, Any]:
     """Run the notebook's steps in order; returns what they produced, by name."""
-    iris_species_classifier()
     iris, X_train, X_test, y_train, y_test = data_step()
     model = model_step(X_train, y_train)
     pred = evaluation(model, X_test, y_test, iris)
-    return {"iris": iris, "X_train": X_train, "X_test": X_test, "y_train": y_train, "y_test": y_test, "model": model, "pred": pred}
+    return {
+        "iris": iris,
+        "X_train": X_train,
+        "X_test": X_test,
+        "y_train": y_train,
+        "y_test": y_test,
+        "model": model,
+        "pred": pred,
+    }

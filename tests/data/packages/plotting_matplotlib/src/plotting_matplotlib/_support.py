@@ -29,6 +29,6 @@ def save_figure() -> Path:
     return path
 
 
-def data_path(relative: str) -> str:
+def data_path(relative: str = "") -> str:
     """A data file the notebook read, shipped inside the package."""
     return str(DATA / relative)

@@ -18,4 +18,11 @@ def run() -> dict[str, Any]:
     figure_1_the_raw_series(hours, sensor_a, sensor_b)
     hourly_mean = figure_2_how_different_are_the(sensor_a, sensor_b)
     summary = summary_table(sensor_a, sensor_b, hourly_mean)
-    return {"rng": rng, "hours": hours, "sensor_a": sensor_a, "sensor_b": sensor_b, "hourly_mean": hourly_mean, "summary": summary}
+    return {
+        "rng": rng,
+        "hours": hours,
+        "sensor_a": sensor_a,
+        "sensor_b": sensor_b,
+        "hourly_mean": hourly_mean,
+        "summary": summary,
+    }

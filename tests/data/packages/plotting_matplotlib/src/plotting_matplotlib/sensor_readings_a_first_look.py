@@ -1,8 +1,6 @@
 """Sensor readings: a first look: notebook cell 2; id 83eca649be2a of plotting_matplotlib.ipynb."""
 
-import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 
 
 def sensor_readings_a_first_look():

@@ -3,13 +3,9 @@
 Notebook cells 10, 11; ids 9b55e2119f36, b6f5b662f6f2.
 """
 
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
 from sklearn_model.wine_cultivar_classifier import SEED
-from sklearn.preprocessing import StandardScaler
 from sklearn.model_selection import StratifiedKFold, cross_val_score, train_test_split
 from sklearn_model.model_step import make_pipeline
-import numpy as np
 from sklearn_model.model_step import report
 from sklearn_model._support import show_result
 

@@ -3,9 +3,6 @@
 Notebook cells 13, 14; ids a2e653525a1f, b2fcd96f9c56.
 """
 
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
 from sklearn.metrics import accuracy_score, confusion_matrix
 from sklearn_model.model_step import make_pipeline
 from sklearn_model._support import show_result

@@ -19,9 +19,3 @@ def make_pipeline(C=1.0):
 def report(name, scores):
     """One line per model: mean and spread of the fold scores."""
     print(f"{name:<8} accuracy {np.mean(scores):.3f} +/- {np.std(scores):.3f}")
-
-
-def model_step():
-    """Model (notebook cell 8; id 0dd745dcb58b)."""
-    # cell 8 (0dd745dcb58b): definitions only
-    pass
