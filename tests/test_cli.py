@@ -73,3 +73,27 @@ def test_an_empty_folder_is_unusable_input(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert str(tmp_path) in result.stderr
     assert result.stdout == ""
+
+
+def test_convert_of_unusable_input_is_one_line_exit_2_and_writes_nothing(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text('{"nbformat": 4, "cells": [')
+    out = tmp_path / "out"
+    for notebook in (broken, tmp_path / "missing.ipynb"):
+        result = nb2prod("convert", str(notebook), "-o", str(out))
+        assert result.returncode == 2
+        assert result.stderr.count("\n") == 1
+        assert str(notebook) in result.stderr
+        assert "Traceback" not in result.stderr
+        assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.ipynb"]
+
+
+def test_convert_writes_a_package_that_names_its_cells(tmp_path: Path) -> None:
+    out = tmp_path / "pkg"
+    result = nb2prod("convert", str(ROOT / "examples" / "parameters_report.ipynb"), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert (out / "pyproject.toml").is_file()
+    provenance = json.loads((out / "nb2prod.json").read_text())
+    assert provenance["notebook"] == "parameters_report.ipynb"
+    assert all(entry["function"] for entry in provenance["cells"].values())
