@@ -40,7 +40,6 @@ class LiftedCell:
     path_parameters: list[str] = field(default_factory=list)
     needs_subprocess: bool = False
     needs_os: bool = False
-    uses_display: bool = False
 
 
 #: (string literal, whether a folder is meant) -> ("data", its path in the package's data folder),
@@ -166,7 +165,6 @@ def _display_only(
     ):
         return statement
     if display:
-        lifted.uses_display = True
         shown = cst.Call(cst.Name("show_result"), [cst.Arg(expr.value)])
         return statement.with_changes(body=[expr.with_changes(value=shown)])
     if isinstance(expr.value, cst.Call) and not _display_method(expr.value):
