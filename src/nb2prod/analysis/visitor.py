@@ -11,27 +11,19 @@ from collections import Counter
 from collections.abc import Callable
 
 from nb2prod.analysis import practices
+from nb2prod.analysis.calls import (
+    ARG_MUTATORS,
+    construction_reads,
+    literal_names,
+    method_change,
+    root_name,
+)
 from nb2prod.analysis.facts import CellFacts, Import, Note, Pos
 from nb2prod.analysis.notes import PracticeNotes, dotted_name
 from nb2prod.analysis.scope import ScopeNode, analyse_scope, binding_names, outer_parts, own_nodes
 
 #: Resolves ``from module import *`` (module, level) to the names it binds, or None if unknown.
 StarResolver = Callable[[str, int], frozenset[str] | None]
-
-#: Methods whose every call changes the object again (a re-run repeats the change).
-STRONG_MUTATORS = frozenset(
-    {"append", "extend", "insert", "pop", "popleft", "popitem", "remove", "appendleft",
-     "extendleft", "reverse", "partial_fit", "rotate"}
-)  # fmt: skip
-#: Methods that change the object in place, the same way on every run.
-WEAK_MUTATORS = frozenset(
-    {"sort", "update", "add", "discard", "clear", "setdefault", "fit", "fit_transform",
-     "set_params", "set_xlabel", "set_ylabel", "set_title", "load_state_dict", "train",
-     "compile", "seed"}
-)  # fmt: skip
-#: Functions that change their first argument in place.
-ARG_MUTATORS = frozenset({"shuffle", "heappush", "heappop", "heapify", "heappushpop", "heapreplace",
-                          "setattr", "delattr"})  # fmt: skip
 
 
 class CellVisitor(PracticeNotes):
@@ -274,7 +266,7 @@ class CellVisitor(PracticeNotes):
         for read_now in sorted(result.reads_now):
             self.read(read_now, node)
         self.facts.deferred[name] = frozenset(
-            _construction_reads(node) if isinstance(node, ast.ClassDef) else result.reads_later
+            construction_reads(node) if isinstance(node, ast.ClassDef) else result.reads_later
         )
         for global_name in sorted(result.global_writes):
             self.bind(global_name, node)
@@ -389,8 +381,8 @@ class CellVisitor(PracticeNotes):
         dotted = dotted_name(node.func)
         if dotted in ("exec", "globals", "locals", "vars", "builtins.exec"):
             self.facts.opaque.append(Note("dynamic", self.pos(node), f"`{dotted}()`"))
-        if dotted.rpartition(".")[2] == "var" and _literal_names(node):  # sympy's var('x y')
-            for name in _literal_names(node):
+        if dotted.rpartition(".")[2] == "var" and literal_names(node):  # sympy's var('x y')
+            for name in literal_names(node):
                 self.bind(name, node)
         if isinstance(node.func, ast.Attribute):
             self._note_method_mutation(node, node.func)
@@ -400,47 +392,6 @@ class CellVisitor(PracticeNotes):
         self._note_call_practices(node, dotted)
 
     def _note_method_mutation(self, node: ast.Call, func: ast.Attribute) -> None:
-        inplace = any(
-            k.arg == "inplace" and isinstance(k.value, ast.Constant) and k.value.value is True
-            for k in node.keywords
-        )
-        method = func.attr
-        strong = method in STRONG_MUTATORS or (inplace and method in ("drop", "insert", "pop"))
-        in_place_tensor_op = method.endswith("_") and not method.startswith("_")
-        if strong or in_place_tensor_op:
-            self.mutate(func.value, node, strong=True)
-        elif inplace or method in WEAK_MUTATORS:
-            self.mutate(func.value, node, strong=False)
-
-
-_CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
-
-
-def _construction_reads(node: ast.ClassDef) -> set[str]:
-    """Globals read when the class is instantiated: those of its constructors."""
-    constructors = [
-        child
-        for child in node.body
-        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) and child.name in _CONSTRUCTORS
-    ]
-    return {name for child in constructors for name in analyse_scope(child).reads_later}
-
-
-def _literal_names(node: ast.Call) -> list[str]:
-    """``var('x y')`` / ``var('x, y')``: the names in its one string argument."""
-    if len(node.args) != 1 or not isinstance(node.args[0], ast.Constant):
-        return []
-    value = node.args[0].value
-    if not isinstance(value, str):
-        return []
-    names = value.replace(",", " ").split()
-    return names if names and all(n.isidentifier() for n in names) else []
-
-
-def root_name(node: ast.AST) -> str | None:
-    """The variable at the root of ``a.b[c].d``, if any."""
-    while isinstance(node, ast.Attribute | ast.Subscript | ast.Starred):
-        node = node.value
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        return root_name(node.func.value)
-    return node.id if isinstance(node, ast.Name) else None
+        change = method_change(node, func)
+        if change is not None:
+            self.mutate(func.value, node, strong=change == "strong")
