@@ -97,3 +97,34 @@ def test_convert_writes_a_package_that_names_its_cells(tmp_path: Path) -> None:
     provenance = json.loads((out / "nb2prod.json").read_text())
     assert provenance["notebook"] == "parameters_report.ipynb"
     assert all(entry["function"] for entry in provenance["cells"].values())
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    import pty
+
+    for path in sorted(CRAFTED.glob("*__clean.ipynb"))[:6]:
+        shutil.copy(path, tmp_path / path.name)
+    master, slave = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "nb2prod", "check", "--json", str(tmp_path)],
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            timeout=300,
+            check=False,
+        )
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(master)
+    assert result.returncode == 0
+    assert b"6/6 notebooks" in shown
+    assert "notebooks" not in nb2prod("check", "--json", str(tmp_path)).stderr
