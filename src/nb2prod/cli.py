@@ -67,6 +67,23 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--timeout", type=float, default=900, help="seconds for the whole run (default: 900)"
     )
+    lock = commands.add_parser(
+        "lock",
+        help="pin a generated package's dependencies, with hashes",
+        description="Write OUT/requirements.in (the direct dependencies, pinned) and "
+        "OUT/requirements.lock (all dependencies, pinned, with hashes). Exit status 2: OUT is not "
+        "a package folder, or the dependencies cannot be resolved.",
+    )
+    lock.add_argument("out", metavar="OUT", help="package folder (with pyproject.toml)")
+    lock.add_argument(
+        "--resolver",
+        choices=["auto", "pip-tools", "uv"],
+        default="auto",
+        help="auto: uv where installed, else pip-tools (default: auto)",
+    )
+    lock.add_argument(
+        "--timeout", type=float, default=600, help="seconds for resolving (default: 600)"
+    )
     return parser
 
 
@@ -78,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "verify":
             return run_verify(args)
+        if args.command == "lock":
+            return run_lock(args)
         if args.command == "convert":
             return run_convert(args)
         return run_check(args)
@@ -168,6 +187,26 @@ def run_verify(args: argparse.Namespace) -> int:
         print(result.log, file=sys.stderr)
     print(render_summary(result))
     return EXIT_OK if result.ok else EXIT_FINDINGS
+
+
+def run_lock(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from nb2prod.deps import lock_package, write_lock
+    from nb2prod.errors import NotebookError
+
+    out = Path(args.out)
+    try:
+        result = lock_package(out, resolver=args.resolver, timeout=args.timeout)
+        write_lock(out, result)
+    except NotebookError as error:
+        print(error, file=sys.stderr)
+        return EXIT_UNUSABLE
+    print(
+        f"{len(result.requirements)} direct, {result.pinned} pinned with hashes in "
+        f"{out / 'requirements.lock'}"
+    )
+    return EXIT_OK
 
 
 def _use_colour(requested: bool | None) -> bool:

@@ -1,0 +1,195 @@
+"""``requirements.in`` (the direct dependencies, pinned) and ``requirements.lock`` (everything,
+pinned, with hashes), compiled by pip-tools or, faster, uv: both write the same format.
+
+The lock is made deterministic for a given index state: the resolvers' own headers (absolute
+paths, the command line) and index options from the machine's pip configuration are left out,
+and nb2prod writes a short header and the extra indexes the requirements need itself.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from nb2prod.deps.index import extra_index_urls
+from nb2prod.deps.requirement import Requirement, canonical
+from nb2prod.errors import NotebookError
+
+Resolver = Literal["auto", "pip-tools", "uv"]
+
+IN_FILE, LOCK_FILE = "requirements.in", "requirements.lock"
+
+_SOURCES = (
+    "#   recorded:    the version the notebook's kernel ran",
+    "#   pip-install: pinned by a `pip install name==version` in the notebook",
+    "#   installed:   the version installed where nb2prod ran",
+    "#   guess:       none known: the resolver picks the newest (see requirements.lock)",
+)
+_LOCK_HEADER = (
+    "# requirements.lock: every dependency of requirements.in, pinned, with hashes.\n"
+    "# Written by `nb2prod lock`; install with\n"
+    "#   pip install --require-hashes -r requirements.lock\n"
+)
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", re.MULTILINE)
+
+
+def render_requirements_in(requirements: Iterable[Requirement], package: str = "") -> str:
+    """``requirements.in``: a header saying where versions come from, extra indexes, then one
+    ``name==version  # source: note`` line per requirement."""
+    requirements = list(requirements)
+    whose = f" of {package}" if package else ""
+    lines = [f"# requirements.in: the direct dependencies{whose}, written by `nb2prod lock`."]
+    lines += ["# Where each version came from:", *_SOURCES, ""]
+    lines += [f"--extra-index-url {url}" for url in extra_index_urls(requirements)]
+    for requirement in requirements:
+        comment: str = requirement.source
+        if requirement.note:
+            comment += ": " + " ".join(requirement.note.split())
+        lines.append(f"{requirement.line}  # {comment}")
+    return "\n".join(lines) + "\n"
+
+
+def pins(lock: str) -> dict[str, str]:
+    """The ``name==version`` pins of a lock (canonical name -> version)."""
+    return {canonical(m.group(1)): m.group(2) for m in _PIN.finditer(lock)}
+
+
+def uv_command() -> list[str] | None:
+    """How to run uv here: ``uv`` on PATH, or ``python -m uv``; None without it."""
+    import importlib.util
+
+    found = shutil.which("uv")
+    if found:
+        return [found]
+    return [sys.executable, "-m", "uv"] if importlib.util.find_spec("uv") else None
+
+
+def choose_resolver(resolver: Resolver) -> Literal["pip-tools", "uv"]:
+    """``auto``: uv where it is installed (much faster), else pip-tools."""
+    if resolver == "auto":
+        return "uv" if uv_command() is not None else "pip-tools"
+    return resolver
+
+
+def compile_lock(
+    requirements_in: str,
+    requirements: Sequence[Requirement],
+    *,
+    where: str,
+    resolver: Resolver = "auto",
+    timeout: float = 600,
+    find_links: Sequence[str] = (),
+    no_index: bool = False,
+) -> str:
+    """Compile ``requirements_in`` into the text of ``requirements.lock``.
+
+    ``requirements`` are the direct ones (to name the one that fails), ``where`` the path that
+    errors name. Raises :class:`NotebookError` with one line when resolution fails.
+    """
+    indexes = "".join(f"--extra-index-url {u}\n" for u in extra_index_urls(requirements))
+    header = _LOCK_HEADER + (indexes and "\n" + indexes)
+    if not requirements:
+        return header
+    chosen = choose_resolver(resolver)
+    with tempfile.TemporaryDirectory(prefix="nb2prod-lock-") as work:
+        with open(os.path.join(work, IN_FILE), "w", encoding="utf-8") as handle:
+            handle.write(requirements_in)
+        command = _command(chosen, find_links, no_index, where)
+        try:
+            done = subprocess.run(
+                command, cwd=work, capture_output=True, text=True, timeout=timeout, check=False
+            )
+        except subprocess.TimeoutExpired:
+            raise NotebookError(
+                where, f"cannot resolve the requirements: {chosen} took more than {timeout:g} s"
+            ) from None
+        lock_path = os.path.join(work, LOCK_FILE)
+        if done.returncode or not os.path.isfile(lock_path):
+            raise NotebookError(where, failure(done.stdout + "\n" + done.stderr, requirements))
+        with open(lock_path, encoding="utf-8") as handle:
+            body = handle.read()
+    return header + "\n" + body.lstrip("\n")
+
+
+def _command(
+    chosen: Literal["pip-tools", "uv"], find_links: Sequence[str], no_index: bool, where: str
+) -> list[str]:
+    links = [arg for link in find_links for arg in ("--find-links", os.path.abspath(link))]
+    links += ["--no-index"] if no_index else []
+    if chosen == "uv":
+        uv = uv_command()
+        if uv is None:
+            raise NotebookError(where, "cannot lock: uv is not installed (pip install uv)")
+        python = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        return [
+            *uv, "pip", "compile", "--generate-hashes", "--no-header", "--quiet",
+            "--python-version", python, *links, "--output-file", LOCK_FILE, IN_FILE,
+        ]  # fmt: skip
+    import importlib.util
+
+    if importlib.util.find_spec("piptools") is None:
+        raise NotebookError(
+            where, "cannot lock: pip-tools is not installed (pip install pip-tools)"
+        )
+    return [
+        sys.executable, "-m", "piptools", "compile", "--generate-hashes", "--allow-unsafe",
+        "--strip-extras", "--no-header", "--no-emit-options", "--quiet", *links,
+        "--output-file", LOCK_FILE, IN_FILE,
+    ]  # fmt: skip
+
+
+_NAMED = (
+    re.compile(r"satisfies the requirement ([^\s(]+)"),
+    re.compile(r"No matching distribution found for ([^\s(]+)"),
+    re.compile(r"no versions? of ([^\s,]+)"),
+    re.compile(r"Because ([^\s,]+) was not found"),
+    re.compile(r"([^\s,]+) was not found in the (?:package registry|provided package locations)"),
+    re.compile(r"Cannot install ([^\s,]+)"),
+)
+_NETWORK = re.compile(
+    r"NewConnectionError|Failed to establish|Name or service not known|Temporary failure in name"
+    r"|Network is unreachable|dns error|error sending request|Failed to fetch|ConnectTimeout"
+    r"|Could not fetch URL"
+)
+
+
+def failure(output: str, requirements: Sequence[Requirement]) -> str:
+    """One line saying which package could not be resolved, and why."""
+    if _NETWORK.search(output):
+        reason = "the package index cannot be reached (no network?)"
+    elif re.search(r"conflicting dependencies|ResolutionImpossible|unsatisfiable", output) and not (
+        re.search(r"no versions? of|No matching distribution", output)
+    ):
+        reason = "its dependencies conflict with another requirement"
+    elif re.search(r"not found in the|no versions? of|No matching distribution", output):
+        reason = "no such version on the package index"
+    else:
+        reason = _last_line(output)
+    name = _failing(output, requirements)
+    return f"cannot resolve {name or 'the requirements'}: {reason}"
+
+
+def _failing(output: str, requirements: Sequence[Requirement]) -> str | None:
+    by_name = {canonical(r.name): r for r in requirements}
+    for pattern in _NAMED:
+        for match in pattern.finditer(output):
+            spec = match.group(1).strip("'\"`.:")
+            key = canonical(re.split(r"[=<>!~\[;]", spec, maxsplit=1)[0])
+            if key in by_name:
+                return by_name[key].line
+    for requirement in requirements:
+        if re.search(rf"\b{re.escape(requirement.name)}\b", output, re.IGNORECASE):
+            return requirement.line
+    return None
+
+
+def _last_line(output: str) -> str:
+    lines = [line.strip(" ╰─▶×") for line in output.splitlines() if line.strip()]
+    useful = [line for line in lines if not line.startswith(("WARNING", "hint", "note"))]
+    return (useful or lines or ["the resolver failed without a message"])[-1][:300]
