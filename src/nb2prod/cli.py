@@ -84,6 +84,24 @@ def build_parser() -> argparse.ArgumentParser:
     lock.add_argument(
         "--timeout", type=float, default=600, help="seconds for resolving (default: 600)"
     )
+    build = commands.add_parser(
+        "build",
+        help="build a generated package's container image, its tests run inside the build",
+        description="Build the image of the package in OUT with a Docker engine: locked "
+        "dependencies (requirements.lock, hashes checked), the package, its tests run during "
+        "the build, a non-root runtime. Writes a Dockerfile when OUT has none. Exit status 2: "
+        "no engine, no lock, or the build (or a test in it) failed.",
+    )
+    build.add_argument("out", metavar="OUT", help="package folder (with requirements.lock)")
+    build.add_argument("--tag", "-t", metavar="T", help="image tag (default: DIST:VERSION)")
+    build.add_argument(
+        "--offline",
+        action="store_true",
+        help="download the locked wheels into OUT/wheelhouse first, then build with no network",
+    )
+    build.add_argument(
+        "--base-image", metavar="IMAGE", help="base image (default: the Dockerfile's BASE_IMAGE)"
+    )
     return parser
 
 
@@ -99,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_lock(args)
         if args.command == "convert":
             return run_convert(args)
+        if args.command == "build":
+            return run_build(args)
         return run_check(args)
     except KeyboardInterrupt:
         print("nb2prod: interrupted", file=sys.stderr)
@@ -206,6 +226,32 @@ def run_lock(args: argparse.Namespace) -> int:
         f"{len(result.requirements)} direct, {result.pinned} pinned with hashes in "
         f"{out / 'requirements.lock'}"
     )
+    return EXIT_OK
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from nb2prod.container.build import build_image
+    from nb2prod.container.facts import read_facts
+    from nb2prod.errors import NotebookError
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    out = Path(args.out)
+    try:
+        if not out.is_dir():
+            raise NotebookError(args.out, "not a package folder")
+        facts = read_facts(out)
+        tag = args.tag or f"{facts.distribution}:{facts.version}"
+        result = build_image(
+            out, tag, offline=args.offline, base_image=args.base_image, progress=progress
+        )
+    except NotebookError as error:
+        print(error, file=sys.stderr)
+        return EXIT_UNUSABLE
+    print(f"{args.out}: image {result.tag} built ({result.size / 1e6:.0f} MB)")
     return EXIT_OK
 
 

@@ -1,0 +1,185 @@
+"""The Dockerfile and .dockerignore of a generated package, as text.
+
+The image is built in three stages, in the order a build cache rewards:
+
+* ``build``: a virtual environment in ``/opt/venv`` with the locked dependencies first
+  (``pip install --require-hashes -r requirements.lock``: that layer changes only with the
+  lock), then the package itself, installed with ``--no-deps``;
+* ``test``: the package's own tests, run against that environment (pytest is added here, so
+  it never reaches the final image unless the lock names it);
+* the final stage: the same base, the environment copied in, a non-root user, the package as
+  the entry point and OCI labels last.
+
+Wheels in a ``wheelhouse/`` folder beside the lock are copied in with it; the build argument
+``PIP_NO_INDEX=1`` then makes the build hermetic (no package index, ``--network none``).
+Only syntax the classic builder knows is used: no BuildKit ``RUN --mount``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+
+#: The default public base image for a Python version.
+PYTHON_BASE = "python:{version}-slim"
+#: The default public base image for a CUDA version (the Ubuntu release is picked by Python).
+CUDA_BASE = "nvidia/cuda:{cuda}-runtime-ubuntu{ubuntu}"
+#: The user the image runs as: not root, and a fixed id so volumes can be prepared for it.
+APP_UID = 10001
+
+_VERSION = re.compile(r"^3\.\d{1,2}$")
+_CUDA = re.compile(r"^\d+\.\d+(\.\d+)?$")
+_PACKAGE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_LABEL_KEY = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def base_image(python_version: str = "3.11", cuda: str | None = None) -> str:
+    """The public base image a Dockerfile names by default."""
+    _check_version(python_version)
+    if cuda is None:
+        return PYTHON_BASE.format(version=python_version)
+    if not _CUDA.match(cuda):
+        raise ValueError(f"CUDA version {cuda!r}: expected X.Y or X.Y.Z, e.g. 12.1.1")
+    return CUDA_BASE.format(cuda=cuda, ubuntu=_ubuntu_for(python_version))
+
+
+def render_dockerfile(
+    package: str,
+    python_version: str = "3.11",
+    cuda: str | None = None,
+    *,
+    labels: Mapping[str, str],
+) -> str:
+    """The Dockerfile that builds, tests and runs ``package`` (its import name).
+
+    ``labels`` become ``LABEL`` lines in sorted order, after everything else so that a new
+    commit or version does not invalidate any cached layer. With ``cuda`` the base is NVIDIA's
+    CUDA runtime image, which has no Python: the distribution's ``pythonX.Y`` is installed.
+    """
+    if not _PACKAGE.match(package):
+        raise ValueError(f"{package!r} is not a Python import name")
+    default = base_image(python_version, cuda)
+    python = f"python{python_version}" if cuda else "python3"
+    lines = [
+        "# Built by nb2prod: dependencies from requirements.lock (hashes checked), then the",
+        "# package, its tests run in the build, and a non-root runtime stage.",
+        "# Hermetic build: `nb2prod build --offline` (wheels in wheelhouse/, no network).",
+        f"ARG BASE_IMAGE={default}",
+        "",
+    ]
+    lines += _cuda_base(python) if cuda else []
+    base = "base" if cuda else "${BASE_IMAGE}"
+    lines += [
+        f"FROM {base} AS build",
+        "# 1 (unless offline): install only from the wheels copied in with the lock.",
+        "ARG PIP_NO_INDEX=0",
+        "ENV PIP_DISABLE_PIP_VERSION_CHECK=1",
+        "WORKDIR /build",
+        "# Dependencies first: this layer is rebuilt only when the lock (or a wheel) changes.",
+        "COPY requirements.lock wheelhouse* /build/wheels/",
+        f"RUN {python} -m venv /opt/venv \\",
+        "    && /opt/venv/bin/python -m pip install --no-cache-dir --require-hashes \\",
+        "        --find-links /build/wheels -r /build/wheels/requirements.lock",
+        "# Then the package itself; its dependencies are all in place already.",
+        "COPY pyproject.toml README.md /build/pkg/",
+        "COPY src/ /build/pkg/src/",
+        "RUN /opt/venv/bin/python -m pip install --no-cache-dir --no-deps \\",
+        "        --find-links /build/wheels /build/pkg",
+        "",
+        "FROM build AS test",
+        "COPY tests/ /build/pkg/tests/",
+        "WORKDIR /build/pkg",
+        "# pytest: pinned by the lock when it names it, from the wheelhouse when offline; this",
+        "# stage is thrown away but for a marker file, so pytest never reaches the image.",
+        "RUN /opt/venv/bin/python -m pip install --no-cache-dir \\",
+        "        --find-links /build/wheels pytest \\",
+        "    && /opt/venv/bin/python -m pytest -q -p no:cacheprovider \\",
+        "    && touch /build/tests-passed",
+        "",
+        f"FROM {base}",
+        "COPY --from=build /opt/venv /opt/venv",
+        "# The final image depends on the test stage, so no builder can skip the tests.",
+        "COPY --from=test /build/tests-passed /opt/venv/nb2prod-tests-passed",
+        f"RUN {_add_user()}",
+        "ENV PATH=/opt/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1",
+        "WORKDIR /home/app",
+        f"USER {APP_UID}",
+        f'ENTRYPOINT ["/opt/venv/bin/python", "-m", "{package}"]',
+    ]
+    lines += _labels(labels)
+    return "\n".join(lines) + "\n"
+
+
+def render_dockerignore() -> str:
+    """What never goes into the build context: caches, environments, version control."""
+    ignored = [
+        ".git",
+        ".hg",
+        "**/__pycache__",
+        "**/*.py[cod]",
+        "**/.pytest_cache",
+        "**/.mypy_cache",
+        "**/.ruff_cache",
+        "**/.ipynb_checkpoints",
+        ".venv",
+        "venv",
+        "build",
+        "dist",
+        "**/*.egg-info",
+        ".DS_Store",
+    ]
+    return "# Kept out of the image build context (nb2prod).\n" + "\n".join(ignored) + "\n"
+
+
+def _cuda_base(python: str) -> list[str]:
+    return [
+        "FROM ${BASE_IMAGE} AS base",
+        "# The distribution's Python, at the version of its release (DL3008: not pinned).",
+        "# hadolint ignore=DL3008",
+        "RUN apt-get update \\",
+        "    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \\",
+        f"        {python} {python}-venv \\",
+        "    && rm -rf /var/lib/apt/lists/*",
+        "",
+    ]
+
+
+def _add_user() -> str:
+    """Create the user ``app`` with ``useradd`` where the base has it (``python:*-slim``),
+    else by hand: a debootstrap minbase image has no ``passwd`` package."""
+    home = "/home/app"
+    by_hand = (
+        f'echo "app:x:{APP_UID}:{APP_UID}::{home}:/bin/sh" >> /etc/passwd'
+        f' && echo "app:x:{APP_UID}:" >> /etc/group'
+        f" && mkdir -p {home}"
+    )
+    return (
+        f"if command -v useradd >/dev/null; then useradd --create-home --uid {APP_UID} app; "
+        f"else {by_hand}; fi \\\n    && chown {APP_UID}:{APP_UID} {home}"
+    )
+
+
+def _labels(labels: Mapping[str, str]) -> list[str]:
+    if not labels:
+        return []
+    lines = ["LABEL \\"]
+    items = sorted(labels.items())
+    for index, (key, value) in enumerate(items):
+        if not _LABEL_KEY.match(key):
+            raise ValueError(f"label {key!r}: expected lower-case letters, digits, '.', '-'")
+        end = " \\" if index < len(items) - 1 else ""
+        quoted = json.dumps(value, ensure_ascii=False).replace("$", "\\$")
+        lines.append(f"    {key}={quoted}{end}")
+    return lines
+
+
+def _check_version(python_version: str) -> None:
+    if not _VERSION.match(python_version):
+        raise ValueError(f"Python version {python_version!r}: expected X.Y, e.g. 3.11")
+
+
+def _ubuntu_for(python_version: str) -> str:
+    """The Ubuntu release whose archive has ``pythonX.Y``: 22.04 up to 3.11, 24.04 from 3.12."""
+    minor = int(python_version.split(".")[1])
+    return "24.04" if minor >= 12 else "22.04"
