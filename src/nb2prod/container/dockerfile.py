@@ -4,7 +4,8 @@ The image is built in three stages, in the order a build cache rewards:
 
 * ``build``: a virtual environment in ``/opt/venv`` with the locked dependencies first
   (``pip install --require-hashes -r requirements.lock``: that layer changes only with the
-  lock), then the package itself, installed with ``--no-deps``;
+  lock), then the package itself, installed with ``--no-deps`` into ``/opt/app`` (on
+  ``PYTHONPATH``), so that a code change rebuilds and ships only that small layer;
 * ``test``: the package's own tests, run against that environment (pytest is added here, so
   it never reaches the final image unless the lock names it);
 * the final stage: the same base, the environment copied in, a non-root user, the package as
@@ -81,13 +82,14 @@ def render_dockerfile(
         f"RUN {python} -m venv /opt/venv \\",
         "    && /opt/venv/bin/python -m pip install --no-cache-dir --require-hashes \\",
         "        --find-links /build/wheels -r /build/wheels/requirements.lock",
-        "# Then the package itself; its dependencies are all in place already.",
+        "# Then the package, apart in /opt/app: a code change leaves the venv layer as it was.",
         "COPY pyproject.toml README.md /build/pkg/",
         "COPY src/ /build/pkg/src/",
         "RUN /opt/venv/bin/python -m pip install --no-cache-dir --no-deps \\",
-        "        --find-links /build/wheels /build/pkg",
+        "        --find-links /build/wheels --target /opt/app /build/pkg",
         "",
         "FROM build AS test",
+        "ENV PYTHONPATH=/opt/app",
         "COPY tests/ /build/pkg/tests/",
         "WORKDIR /build/pkg",
         "# pytest: pinned by the lock when it names it, from the wheelhouse when offline; this",
@@ -98,11 +100,13 @@ def render_dockerfile(
         "    && touch /build/tests-passed",
         "",
         f"FROM {base}",
-        "COPY --from=build /opt/venv /opt/venv",
-        "# The final image depends on the test stage, so no builder can skip the tests.",
-        "COPY --from=test /build/tests-passed /opt/venv/nb2prod-tests-passed",
         f"RUN {_add_user()}",
-        "ENV PATH=/opt/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1",
+        "COPY --from=build /opt/venv /opt/venv",
+        "COPY --from=build /opt/app /opt/app",
+        "# The final image depends on the test stage, so no builder can skip the tests.",
+        "COPY --from=test /build/tests-passed /opt/app/.nb2prod-tests-passed",
+        "ENV PATH=/opt/venv/bin:/opt/app/bin:$PATH PYTHONPATH=/opt/app \\",
+        "    PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1",
         "WORKDIR /home/app",
         f"USER {APP_UID}",
         f'ENTRYPOINT ["/opt/venv/bin/python", "-m", "{package}"]',
