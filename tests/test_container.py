@@ -285,3 +285,22 @@ def test_failing_package_test_fails_the_build_in_one_line() -> None:
     log = "Step 14/23 : RUN pytest\n..F.\nFAILED tests/test_notebook.py::test_x - assert\n1 failed"
     assert _last_error(log) == "1 failed"
     assert _last_error("Step 3/4 : RUN x\nboom") == "boom"
+
+
+def test_binder_installs_nb2prod_from_this_repository() -> None:
+    """The repository's Binder configuration names nb2prod (this checkout) and JupyterLab.
+
+    Binder itself cannot be launched here (no registry, no BinderHub): this checks the files
+    repo2docker reads, and that postBuild is an executable script that runs nb2prod.
+    """
+    binder = ROOT / "binder"
+    requirements = (binder / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    wanted = [line.split("#")[0].strip() for line in requirements]
+    assert "." in wanted or "-e ." in wanted
+    assert any(line.startswith("jupyterlab") for line in wanted)
+    post_build = binder / "postBuild"
+    assert os.access(post_build, os.X_OK)
+    assert post_build.read_text(encoding="utf-8").startswith("#!/bin/bash")
+    assert "nb2prod" in post_build.read_text(encoding="utf-8")
+    assert (binder / "runtime.txt").read_text(encoding="utf-8").strip().startswith("python-3.")
+    assert any((ROOT / "examples").glob("*.ipynb"))
