@@ -287,6 +287,23 @@ def test_failing_package_test_fails_the_build_in_one_line() -> None:
     assert _last_error("Step 3/4 : RUN x\nboom") == "boom"
 
 
+def test_build_failure_names_the_failing_line(tmp_path: Path) -> None:
+    from nb2prod.container.build import _follow
+    from nb2prod.errors import NotebookError
+
+    stream = [
+        {"stream": "Step 14/23 : RUN pytest\n"},
+        {"stream": "FAILED tests/test_notebook.py::test_cell_6_output\n1 failed, 5 passed\n"},
+        {"errorDetail": {"message": "The command '/bin/sh -c pytest' returned a non-zero code: 1"}},
+    ]
+    with pytest.raises(NotebookError) as raised:
+        _follow(stream, tmp_path, lambda line: None)
+    assert str(raised.value) == (
+        f"{tmp_path}: image build failed: 1 failed, 5 passed "
+        "(a build step returned a non-zero code: 1)"
+    )
+
+
 def test_binder_installs_nb2prod_from_this_repository() -> None:
     """The repository's Binder configuration names nb2prod (this checkout) and JupyterLab.
 

@@ -33,6 +33,7 @@ PLATFORMS = (
 #: Installed in the image's test stage only; an offline build needs their wheels too.
 TEST_TOOLS = ("pytest",)
 _SHOWN = re.compile(r"^(Step \d+/\d+ :|=*\s*\d+ (passed|failed)|Successfully (built|tagged))")
+_COMMAND = re.compile(r"^The command '.*' returned", re.S)
 _FAILURE = re.compile(r"(error|failed|FAILED|Traceback|No matching distribution|HASHES)", re.I)
 
 
@@ -166,6 +167,7 @@ def _follow(
         for chunk in stream:
             if "error" in chunk or "errorDetail" in chunk:
                 detail = chunk.get("errorDetail", {}).get("message") or chunk.get("error", "")
+                detail = _COMMAND.sub("a build step returned", detail)
                 reason = _last_error("\n".join(log))
                 cause = f"{reason} ({detail.strip()})" if reason else detail.strip()
                 raise NotebookError(str(package_dir), f"image build failed: {cause}")
