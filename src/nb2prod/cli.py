@@ -84,6 +84,34 @@ def build_parser() -> argparse.ArgumentParser:
     lock.add_argument(
         "--timeout", type=float, default=600, help="seconds for resolving (default: 600)"
     )
+    lock.add_argument(
+        "--find-links",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also look for wheels in DIR (repeatable)",
+    )
+    lock.add_argument(
+        "--no-index", action="store_true", help="use only --find-links folders, no package index"
+    )
+    build = commands.add_parser(
+        "build",
+        help="build a generated package's container image, its tests run inside the build",
+        description="Build the image of the package in OUT with a Docker engine: locked "
+        "dependencies (requirements.lock, hashes checked), the package, its tests run during "
+        "the build, a non-root runtime. Writes a Dockerfile when OUT has none. Exit status 2: "
+        "no engine, no lock, or the build (or a test in it) failed.",
+    )
+    build.add_argument("out", metavar="OUT", help="package folder (with requirements.lock)")
+    build.add_argument("--tag", "-t", metavar="T", help="image tag (default: DIST:VERSION)")
+    build.add_argument(
+        "--offline",
+        action="store_true",
+        help="download the locked wheels into OUT/wheelhouse first, then build with no network",
+    )
+    build.add_argument(
+        "--base-image", metavar="IMAGE", help="base image (default: the Dockerfile's BASE_IMAGE)"
+    )
     build = commands.add_parser(
         "build",
         help="build a generated package's container image, its tests run inside the build",
@@ -217,7 +245,13 @@ def run_lock(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     try:
-        result = lock_package(out, resolver=args.resolver, timeout=args.timeout)
+        result = lock_package(
+            out,
+            resolver=args.resolver,
+            timeout=args.timeout,
+            find_links=args.find_links,
+            no_index=args.no_index,
+        )
         write_lock(out, result)
     except NotebookError as error:
         print(error, file=sys.stderr)

@@ -77,6 +77,12 @@ def choose_resolver(resolver: Resolver) -> Literal["pip-tools", "uv"]:
     return resolver
 
 
+def lock_header(requirements: Iterable[Requirement]) -> str:
+    """The lock's own header: how to install it, and the extra indexes its pins need."""
+    indexes = "".join(f"--extra-index-url {u}\n" for u in extra_index_urls(requirements))
+    return _LOCK_HEADER + (indexes and "\n" + indexes)
+
+
 def compile_lock(
     requirements_in: str,
     requirements: Sequence[Requirement],
@@ -92,8 +98,7 @@ def compile_lock(
     ``requirements`` are the direct ones (to name the one that fails), ``where`` the path that
     errors name. Raises :class:`NotebookError` with one line when resolution fails.
     """
-    indexes = "".join(f"--extra-index-url {u}\n" for u in extra_index_urls(requirements))
-    header = _LOCK_HEADER + (indexes and "\n" + indexes)
+    header = lock_header(requirements)
     if not requirements:
         return header
     chosen = choose_resolver(resolver)
@@ -163,12 +168,12 @@ def failure(output: str, requirements: Sequence[Requirement]) -> str:
     """One line saying which package could not be resolved, and why."""
     if _NETWORK.search(output):
         reason = "the package index cannot be reached (no network?)"
-    elif re.search(r"conflicting dependencies|ResolutionImpossible|unsatisfiable", output) and not (
-        re.search(r"no versions? of|No matching distribution", output)
-    ):
+    elif re.search(r"not found in the (package registry|provided package locations)", output):
+        reason = "not on the package index"
+    elif re.search(r"no versions? of|No matching distribution", output):
+        reason = "no matching version on the package index"
+    elif re.search(r"conflicting dependencies|ResolutionImpossible|unsatisfiable", output):
         reason = "its dependencies conflict with another requirement"
-    elif re.search(r"not found in the|no versions? of|No matching distribution", output):
-        reason = "no such version on the package index"
     else:
         reason = _last_line(output)
     name = _failing(output, requirements)
