@@ -112,24 +112,6 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--base-image", metavar="IMAGE", help="base image (default: the Dockerfile's BASE_IMAGE)"
     )
-    build = commands.add_parser(
-        "build",
-        help="build a generated package's container image, its tests run inside the build",
-        description="Build the image of the package in OUT with a Docker engine: locked "
-        "dependencies (requirements.lock, hashes checked), the package, its tests run during "
-        "the build, a non-root runtime. Writes a Dockerfile when OUT has none. Exit status 2: "
-        "no engine, no lock, or the build (or a test in it) failed.",
-    )
-    build.add_argument("out", metavar="OUT", help="package folder (with requirements.lock)")
-    build.add_argument("--tag", "-t", metavar="T", help="image tag (default: DIST:VERSION)")
-    build.add_argument(
-        "--offline",
-        action="store_true",
-        help="download the locked wheels into OUT/wheelhouse first, then build with no network",
-    )
-    build.add_argument(
-        "--base-image", metavar="IMAGE", help="base image (default: the Dockerfile's BASE_IMAGE)"
-    )
     return parser
 
 
