@@ -166,7 +166,7 @@ def test_download_command_names_the_image_platform() -> None:
 def converted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("convert") / "pkg"
     done = subprocess.run(
-        [sys.executable, "-m", "nb2prod", "convert", str(EXAMPLE), "-o", str(out)],
+        [sys.executable, "-m", "nb2prod", "convert", str(EXAMPLE), "-o", str(out), "--no-lock"],
         capture_output=True,
         text=True,
         check=False,
@@ -185,6 +185,7 @@ def test_no_engine_is_one_line_and_exit_2(
     with socket.socket(socket.AF_UNIX) as listener:  # bound then closed: nothing answers
         listener.bind(str(closed))
     monkeypatch.setenv("DOCKER_HOST", f"unix://{closed}")
+    before = sorted(p.relative_to(converted) for p in converted.rglob("*"))
     (converted / "requirements.lock").write_text("", encoding="utf-8")
     try:
         assert main(["build", str(converted), "--tag", "t:1"]) == 2
@@ -193,7 +194,8 @@ def test_no_engine_is_one_line_and_exit_2(
     out, err = capsys.readouterr()
     assert out == ""
     assert err == f"{converted}: {NO_ENGINE}\n"
-    assert not (converted / "Dockerfile").exists(), "nothing written when nothing can be built"
+    after = sorted(p.relative_to(converted) for p in converted.rglob("*"))
+    assert after == before, "nothing written when nothing can be built"
 
 
 def test_no_lock_is_one_line_and_exit_2(
@@ -229,21 +231,7 @@ def test_real_offline_build_runs_the_pipeline(
     package = tmp_path / "pkg"
     assert main(["convert", str(EXAMPLE), "-o", str(package)]) == 0
     capsys.readouterr()
-    requirements = tmp_path / "requirements.in"
-    requirements.write_text("pandas\npytest\n", encoding="utf-8")
-    locked = subprocess.run(
-        [
-            *(sys.executable, "-m", "piptools", "compile", "--quiet", "--generate-hashes"),
-            *("--no-header", "--strip-extras", "-o", str(package / "requirements.lock")),
-            str(requirements),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-        timeout=900,
-    )
-    assert locked.returncode == 0, locked.stderr
+    assert "pandas==" in (package / "requirements.lock").read_text(), "convert locks with hashes"
     tag = f"nb2prod-test/parameters-report:{os.getpid()}"
     started = time.monotonic()
     code = main(["build", str(package), "--tag", tag, "--offline", "--base-image", LOCAL_BASE])

@@ -143,7 +143,8 @@ def test_editing_one_cell_changes_only_its_code(edit: Edit) -> None:
     before, after = files_of(notebook), files_of(edited(notebook, edit))
     module = f"src/{edit.stem}/{edit.module}.py"
     assert before.keys() == after.keys()
-    assert {p for p in before if before[p] != after[p]} == {module, "nb2prod.json"}
+    provenance = {"nb2prod.json", "Dockerfile"}  # both carry the notebook's digest
+    assert {p for p in before if before[p] != after[p]} == {module, *provenance}
 
     old, new = before[module].decode(), after[module].decode()
     gone, added = changed_lines(old, new)
@@ -158,6 +159,10 @@ def test_editing_one_cell_changes_only_its_code(edit: Edit) -> None:
     assert old_json == new_json
     gone, added = changed_lines(before["nb2prod.json"].decode(), after["nb2prod.json"].decode())
     assert len(gone) == len(added) == 1
+    old_docker, new_docker = before["Dockerfile"].decode(), after["Dockerfile"].decode()
+    gone, added = changed_lines(old_docker, new_docker)
+    assert len(gone) == len(added) == 1
+    assert "io.nb2prod.notebook-sha256" in new_docker.splitlines()[next(iter(added)) - 1]
 
 
 # -- the CLI writes nothing unless it succeeds ---------------------------------------------------
@@ -213,6 +218,6 @@ def test_force_replaces_out(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "old.txt").write_text("stale\n")
-    assert convert_cli("parameters_report", out, "--force") == 0
+    assert convert_cli("parameters_report", out, "--force", "--no-lock") == 0
     assert {p: data for p, (data, _) in snapshot(out).items()} == files_of(notebook)
     assert [p.name for p in tmp_path.iterdir()] == ["out"]

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from nb2prod import __version__
 from nb2prod.analysis import REPRODUCIBILITY, analyse_notebook, check_notebook, practices
 from nb2prod.analysis.context import Analysed
+from nb2prod.container.dockerfile import render_dockerfile, render_dockerignore
+from nb2prod.container.facts import PackageFacts, image_labels
 from nb2prod.convert import templates
 from nb2prod.convert.dependencies import dependencies
 from nb2prod.convert.flow import StepFlow, module_level, step_flows
@@ -120,6 +122,8 @@ class _Builder:
             tests, self.name, self.notebook_name, self.title
         )
         files["pyproject.toml"] = self._pyproject()
+        files["Dockerfile"] = self._dockerfile()
+        files[".dockerignore"] = render_dockerignore()
         files["README.md"] = render_readme(self._readme_facts(tests))
         files["nb2prod.json"] = self._provenance(tests)
         return package
@@ -213,8 +217,30 @@ class _Builder:
                     )
         return found
 
-    def _pyproject(self) -> str:
+    def _python(self) -> str:
         version = self.notebook.python_version or sys.version_info[:2]
+        return f"{version[0]}.{version[1]}"
+
+    def _dockerfile(self) -> str:
+        facts = PackageFacts(
+            distribution=self.name.replace("_", "-"),
+            package=self.name,
+            version="0.1.0",
+            python_version=self._python(),
+            build_requires=("hatchling",),
+            notebook=self.notebook_name,
+            notebook_sha256=self._notebook_hash(),
+            nb2prod_version=__version__,
+        )
+        return render_dockerfile(self.name, self._python(), labels=image_labels(facts))
+
+    def _notebook_hash(self) -> str:
+        digest = hashlib.sha256()
+        for cell in self.notebook.cells:
+            digest.update(f"{cell.cell_type}\0{cell.source}\0".encode())
+        return digest.hexdigest()
+
+    def _pyproject(self) -> str:
         requirements = [r for lifted in self.lifted.values() for r in lifted.requirements]
         needed = dependencies(self.code, requirements, self.notebook.directory)
         listed = ", ".join(f'"{d}"' for d in needed)
@@ -222,7 +248,7 @@ class _Builder:
             distribution=self.name.replace("_", "-"),
             title=self.title.replace('"', "'"),
             notebook=self.notebook_name,
-            python=f"{version[0]}.{version[1]}",
+            python=self._python(),
             dependencies=listed,
             package=self.name,
         )
@@ -246,9 +272,6 @@ class _Builder:
         by_cell: dict[str, list[str]] = {}
         for test in tests:
             by_cell.setdefault(test.cell_id, []).append(test.name)
-        digest = hashlib.sha256()
-        for cell in self.notebook.cells:
-            digest.update(f"{cell.cell_type}\0{cell.source}\0".encode())
         cells = {
             cell_key(cell): {
                 "cell": cell.number,
@@ -261,7 +284,7 @@ class _Builder:
         }
         data = {
             "notebook": self.notebook_name,
-            "notebook_sha256": digest.hexdigest(),
+            "notebook_sha256": self._notebook_hash(),
             "nb2prod": __version__,
             "cells": cells,
         }
