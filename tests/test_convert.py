@@ -199,3 +199,47 @@ def test_absolute_paths_become_parameters_with_their_default() -> None:
     )
     assert "rows = open(sales_csv_path).read()" in package.files["src/sales_report/load.py"]
     assert "--sales-csv-path" in package.files["src/sales_report/__main__.py"]
+
+
+def test_local_modules_are_copied_and_imported_from_the_package(tmp_path: Any) -> None:
+    import dataclasses
+    import subprocess
+    import sys
+
+    (tmp_path / "helpers.py").write_text(
+        "from units import scale\n\ndef double(x):\n    return scale(x, 2)\n"
+    )
+    (tmp_path / "units.py").write_text("def scale(x, k):\n    return x * k\n")
+    printed = [{"output_type": "stream", "name": "stdout", "text": "6 0\n"}]
+    nb = notebook(
+        "## Use helpers",
+        (
+            "import helpers\nfrom helpers import double\nprint(double(3), helpers.double(0))",
+            1,
+            [],
+            printed,
+        ),
+    )
+    nb = dataclasses.replace(nb, path=str(tmp_path / "sales_report.ipynb"))
+    package = convert_notebook(nb)
+    assert isinstance(package, Package)
+    assert "from sales_report.units import scale" in package.files["src/sales_report/helpers.py"]
+    step = package.files["src/sales_report/use_helpers.py"]
+    assert "from sales_report import helpers" in step
+    assert "from sales_report.helpers import double" in step
+    assert "dependencies = []" in package.files["pyproject.toml"]
+    out = tmp_path / "out"
+    for path, content in package.files.items():
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content if isinstance(content, bytes) else content.encode())
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=out,
+        env={"PYTHONPATH": str(out / "src"), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -10,6 +10,8 @@ import os
 import sys
 from dataclasses import dataclass, field
 
+import libcst as cst
+
 from nb2prod import __version__
 from nb2prod.analysis import REPRODUCIBILITY, analyse_notebook, check_notebook, practices
 from nb2prod.analysis.context import Analysed
@@ -19,6 +21,7 @@ from nb2prod.convert import templates
 from nb2prod.convert.dependencies import dependencies
 from nb2prod.convert.flow import StepFlow, module_level, step_flows
 from nb2prod.convert.lift import LiftedCell, lift_cell
+from nb2prod.convert.localmods import LocalImports, local_modules, module_files, rewrite_source
 from nb2prod.convert.naming import identifier, package_name, unique
 from nb2prod.convert.pipeline import Parameter, parameters_of, render_main, render_pipeline
 from nb2prod.convert.readme import render_readme
@@ -79,6 +82,11 @@ class _Builder:
             for step in self.steps
             for cell in step.cells
         }
+        self.local = local_modules(self.code, notebook.directory)
+        if self.local:
+            rewrite = LocalImports(set(self.local), self.name)
+            for lifted in self.lifted.values():
+                lifted.imports = [_visited(s, rewrite) for s in lifted.imports]
         self.constants = {n: c for c, lifted in self.lifted.items() for n in lifted.constants}
         self.flows = step_flows(
             self.steps, self.code, [p.name for p in self.parameters], self.constants
@@ -113,6 +121,11 @@ class _Builder:
         files[f"{base}/_support.py"] = templates.SUPPORT.format(
             notebook=self.notebook_name, upper=self.name.upper()
         )
+        for local_name, origin in self.local.items():
+            for relative, path in module_files(local_name, origin).items():
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    source = rewrite_source(handle.read(), set(self.local), self.name)
+                files[f"{base}/{relative}"] = source
         for shipped, original in sorted(self.data_files.items()):
             with open(original, "rb") as handle:
                 files[f"{base}/data/{shipped}"] = handle.read()
@@ -310,6 +323,12 @@ def _small_files(folder: str) -> list[str] | None:
                 total += os.path.getsize(path)
                 found.append(path)
     return found if total <= MAX_DATA_FILE else None
+
+
+def _visited(statement: cst.BaseStatement, visitor: cst.CSTTransformer) -> cst.BaseStatement:
+    result = statement.visit(visitor)
+    assert isinstance(result, cst.BaseStatement)
+    return result
 
 
 def _displays(cell: Analysed) -> bool:
