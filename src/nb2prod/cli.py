@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from nb2prod import __version__
 from nb2prod.findings import Severity
@@ -22,6 +23,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"nb2prod {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    _add_check(commands)
+    _add_convert(commands)
+    _add_verify(commands)
+    _add_lock(commands)
+    _add_build(commands)
+    return parser
+
+
+def _add_check(commands: Any) -> None:
     check = commands.add_parser(
         "check",
         help="find hidden state, out-of-order execution and risky practices",
@@ -40,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     colour = check.add_mutually_exclusive_group()
     colour.add_argument("--color", dest="colour", action="store_true", default=None)
     colour.add_argument("--no-color", dest="colour", action="store_false")
+
+
+def _add_convert(commands: Any) -> None:
     convert = commands.add_parser(
         "convert",
         help="lift a notebook into a tested Python package",
@@ -61,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="convert even when check finds errors (they are listed in the package README)",
     )
+
+
+def _add_verify(commands: Any) -> None:
     verify = commands.add_parser(
         "verify",
         help="install a generated package into a fresh venv and run its tests",
@@ -72,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--timeout", type=float, default=900, help="seconds for the whole run (default: 900)"
     )
+
+
+def _add_lock(commands: Any) -> None:
     lock = commands.add_parser(
         "lock",
         help="pin a generated package's dependencies, with hashes",
@@ -99,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     lock.add_argument(
         "--no-index", action="store_true", help="use only --find-links folders, no package index"
     )
+
+
+def _add_build(commands: Any) -> None:
     build = commands.add_parser(
         "build",
         help="build a generated package's container image, its tests run inside the build",
@@ -117,7 +140,6 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--base-image", metavar="IMAGE", help="base image (default: the Dockerfile's BASE_IMAGE)"
     )
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
