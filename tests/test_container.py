@@ -232,6 +232,10 @@ def test_real_offline_build_runs_the_pipeline(
     assert main(["convert", str(EXAMPLE), "-o", str(package)]) == 0
     capsys.readouterr()
     assert "pandas==" in (package / "requirements.lock").read_text(), "convert locks with hashes"
+    # A layer cache from an earlier run would skip the test stage: make this run's tests new, so
+    # the log must show them running (the dependency layers still come from the cache).
+    with (package / "tests" / "test_notebook.py").open("a", encoding="utf-8") as tests:
+        tests.write(f"\n# run {time.time_ns()}\n")
     tag = f"nb2prod-test/parameters-report:{os.getpid()}"
     started = time.monotonic()
     code = main(["build", str(package), "--tag", tag, "--offline", "--base-image", LOCAL_BASE])
