@@ -19,7 +19,7 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -122,53 +122,67 @@ def verify_package(
     if not (package / "pyproject.toml").is_file():
         raise NotebookError(str(package), "not a package folder: no pyproject.toml")
     package = Path(os.path.abspath(package))
-    deadline = time.monotonic() + timeout
     with tempfile.TemporaryDirectory(prefix="nb2prod-verify-") as temp:
         root = Path(temp)
         work = root / "work" / package.name
         shutil.copytree(package, work, ignore=_NOT_COPIED, ignore_dangling_symlinks=True)
+        session = _Session(work, time.monotonic() + timeout)
         venv = root / "venv"
-        vpython = _venv_python(venv)
-        env = _clean_env()
-        steps: list[_Step] = []
+        if not _install(session, python, venv, work):
+            return VerifyResult(False, (), _log(session.steps))
+        return _run_tests(session, venv, root / "junit.xml")
 
-        def run(command: Sequence[str], step_env: dict[str, str] | None = None) -> bool:
-            step = _run(command, cwd=work, env=step_env or env, deadline=deadline)
-            steps.append(step)
-            return step.returncode == 0
 
-        def failure() -> VerifyResult:
-            return VerifyResult(False, (), _log(steps))
+@dataclass
+class _Session:
+    """The steps of one verification, run in ``work`` before ``deadline``."""
 
-        if not run([python, "-m", "venv", "--without-pip", str(venv)]):
-            return failure()
-        installer = _installer(python, vpython, env)
-        if installer is None:
-            if not run([str(vpython), "-m", "ensurepip", "--default-pip"]):
-                return failure()
-            installer = [str(vpython), "-m", "pip"]
-        pip = [*installer, "install", "--disable-pip-version-check", "--no-input", "-q"]
-        find_links = os.environ.get(FIND_LINKS_ENV, "").strip()
-        if find_links:
-            pip += ["--find-links", find_links]
-        if (work / LOCK_FILE).is_file() and not run([*pip, "--require-hashes", "-r", LOCK_FILE]):
-            return failure()
-        if not run([*pip, str(work), "pytest"]):
-            return failure()
+    work: Path
+    deadline: float
+    env: dict[str, str] = field(default_factory=lambda: _clean_env())
+    steps: list[_Step] = field(default_factory=list)
 
-        junit = root / "junit.xml"
-        test_env = {
-            **env,
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "VIRTUAL_ENV": str(venv),
-            "PATH": os.pathsep.join([str(vpython.parent), env.get("PATH", "")]),
-        }
-        pytest = [str(vpython), "-m", "pytest", "-p", "no:cacheprovider", "-o"]
-        pytest += ["junit_family=xunit1", f"--junitxml={junit}", "--continue-on-collection-errors"]
-        passed = run(pytest, test_env)
-        tests, problem = _read_junit(junit, work)
-        ok = passed and not problem and all(t.outcome in ("passed", "skipped") for t in tests)
-        return VerifyResult(ok, tests, "\n\n".join(filter(None, [_log(steps), problem])))
+    def run(self, command: Sequence[str], env: dict[str, str] | None = None) -> bool:
+        step = _run(command, cwd=self.work, env=env or self.env, deadline=self.deadline)
+        self.steps.append(step)
+        return step.returncode == 0
+
+
+def _install(session: _Session, python: str, venv: Path, work: Path) -> bool:
+    """A fresh venv with the locked dependencies, the package and pytest."""
+    vpython = _venv_python(venv)
+    if not session.run([python, "-m", "venv", "--without-pip", str(venv)]):
+        return False
+    installer = _installer(python, vpython, session.env)
+    if installer is None:
+        if not session.run([str(vpython), "-m", "ensurepip", "--default-pip"]):
+            return False
+        installer = [str(vpython), "-m", "pip"]
+    pip = [*installer, "install", "--disable-pip-version-check", "--no-input", "-q"]
+    find_links = os.environ.get(FIND_LINKS_ENV, "").strip()
+    if find_links:
+        pip += ["--find-links", find_links]
+    if (work / LOCK_FILE).is_file() and not session.run(
+        [*pip, "--require-hashes", "-r", LOCK_FILE]
+    ):
+        return False
+    return session.run([*pip, str(work), "pytest"])
+
+
+def _run_tests(session: _Session, venv: Path, junit: Path) -> VerifyResult:
+    vpython = _venv_python(venv)
+    test_env = {
+        **session.env,
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "VIRTUAL_ENV": str(venv),
+        "PATH": os.pathsep.join([str(vpython.parent), session.env.get("PATH", "")]),
+    }
+    pytest = [str(vpython), "-m", "pytest", "-p", "no:cacheprovider", "-o"]
+    pytest += ["junit_family=xunit1", f"--junitxml={junit}", "--continue-on-collection-errors"]
+    passed = session.run(pytest, test_env)
+    tests, problem = _read_junit(junit, session.work)
+    ok = passed and not problem and all(t.outcome in ("passed", "skipped") for t in tests)
+    return VerifyResult(ok, tests, "\n\n".join(filter(None, [_log(session.steps), problem])))
 
 
 def render_test(test: TestResult) -> str:
