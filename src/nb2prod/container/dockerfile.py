@@ -71,7 +71,14 @@ def render_dockerfile(
     ]
     lines += _cuda_base(python) if cuda else []
     base = "base" if cuda else "${BASE_IMAGE}"
-    lines += [
+    lines += [*_build_stage(base, python), "", *_test_stage(), "", *_final_stage(base, package)]
+    lines += _labels(labels)
+    return "\n".join(lines) + "\n"
+
+
+def _build_stage(base: str, python: str) -> list[str]:
+    """The locked dependencies into /opt/venv, then the package into /opt/app."""
+    return [
         f"FROM {base} AS build",
         "# 1 (unless offline): install only from the wheels copied in with the lock.",
         "ARG PIP_NO_INDEX=0",
@@ -87,7 +94,12 @@ def render_dockerfile(
         "COPY src/ /build/pkg/src/",
         "RUN /opt/venv/bin/python -m pip install --no-cache-dir --no-deps \\",
         "        --find-links /build/wheels --target /opt/app /build/pkg",
-        "",
+    ]
+
+
+def _test_stage() -> list[str]:
+    """The package's tests; the image keeps only a marker that they passed."""
+    return [
         "FROM build AS test",
         "ENV PYTHONPATH=/opt/app",
         "COPY tests/ /build/pkg/tests/",
@@ -98,7 +110,12 @@ def render_dockerfile(
         "        --find-links /build/wheels pytest \\",
         "    && /opt/venv/bin/python -m pytest -q -p no:cacheprovider \\",
         "    && touch /build/tests-passed",
-        "",
+    ]
+
+
+def _final_stage(base: str, package: str) -> list[str]:
+    """The runtime: a non-root user, the venv and the package, the pipeline as entrypoint."""
+    return [
         f"FROM {base}",
         f"RUN {_add_user()}",
         "COPY --from=build /opt/venv /opt/venv",
@@ -111,8 +128,6 @@ def render_dockerfile(
         f"USER {APP_UID}",
         f'ENTRYPOINT ["/opt/venv/bin/python", "-m", "{package}"]',
     ]
-    lines += _labels(labels)
-    return "\n".join(lines) + "\n"
 
 
 def render_dockerignore() -> str:
