@@ -5,17 +5,11 @@ Names only: pinning versions is the lock file's job."""
 from __future__ import annotations
 
 import ast
-import os
 import sys
 
 from nb2prod.analysis.context import Analysed
 from nb2prod.analysis.ipython import ParseFailure, parse_cell
-
-#: Import names whose distribution has another name.
-DISTRIBUTIONS = {
-    "sklearn": "scikit-learn", "cv2": "opencv-python", "PIL": "pillow", "yaml": "PyYAML",
-    "bs4": "beautifulsoup4", "skimage": "scikit-image", "dateutil": "python-dateutil",
-}  # fmt: skip
+from nb2prod.deps.mapping import ALIASES, is_local
 
 #: Methods and functions that need a distribution the notebook does not import.
 _CALLS = {
@@ -29,20 +23,14 @@ def dependencies(code: list[Analysed], requirements: list[str], notebook_dir: st
     """Sorted distribution names."""
     modules = {i.module.split(".")[0] for c in code for i in c.facts.imports if not i.level}
     found = {
-        DISTRIBUTIONS.get(m, m)
+        ALIASES.get(m, m)
         for m in modules
         if m and m not in sys.stdlib_module_names and m != "__future__"
-        and not _local(m, notebook_dir)
+        and not is_local(m, notebook_dir)
     }  # fmt: skip
     found |= _implied(code, modules)
     found |= set(requirements)
     return sorted(found, key=str.lower)
-
-
-def _local(module: str, notebook_dir: str) -> bool:
-    """A module beside the notebook is the user's own code, not a distribution."""
-    base = os.path.join(notebook_dir, module)
-    return os.path.isfile(base + ".py") or os.path.isfile(os.path.join(base, "__init__.py"))
 
 
 def _implied(code: list[Analysed], modules: set[str]) -> set[str]:

@@ -132,7 +132,7 @@ class _Builder:
         tests = output_tests(self.steps) + function_tests(self.steps, homes, self.name)
         files["tests/conftest.py"] = templates.CONFTEST.format(package=self.name)
         files["tests/test_notebook.py"] = render_tests(
-            tests, self.name, self.notebook_name, self.title
+            tests, self.name, self.notebook_name, self.title, self._results(running)
         )
         files["pyproject.toml"] = self._pyproject()
         files["Dockerfile"] = self._dockerfile()
@@ -140,6 +140,13 @@ class _Builder:
         files["README.md"] = render_readme(self._readme_facts(tests))
         files["nb2prod.json"] = self._provenance(tests)
         return package
+
+    def _results(self, running: list[tuple[Step, StepFlow]]) -> list[str]:
+        """The names ``run()`` returns, in its order: parameters, then step outputs."""
+        names = [p.name for p in self.parameters]
+        for _, flow in running:
+            names += [n for n in flow.outputs if n not in names]
+        return names
 
     def _runs(self, step: Step) -> bool:
         """A step with statements to run (not only imports and definitions) has a function."""
