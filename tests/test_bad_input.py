@@ -17,7 +17,7 @@ import nbformat
 import nbformat.v3
 import pytest
 
-FINDING_KEYS = {"kind", "severity", "cell", "cell_id", "line", "message", "hint"}
+FINDING_KEYS = {"kind", "severity", "cell", "cell_id", "line", "message", "hint", "proof"}
 
 
 def run_check(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -38,6 +38,9 @@ class Finding:
     line: int
     message: str
     hint: str
+    #: ``"recorded"`` when the kernel's record of what ran proves it, ``"inferred"`` when static
+    #: analysis of the saved notebook found it.
+    proof: str = "inferred"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +51,7 @@ class Finding:
             "line": self.line,
             "message": self.message,
             "hint": self.hint,
+            "proof": self.proof,
         }
 
 
