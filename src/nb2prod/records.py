@@ -107,8 +107,9 @@ class Records:
     def current(self) -> Environment | None:
         """The environment of the newest execution (else the only one there is)."""
         for execution in reversed(self.history):
-            if execution.environment in self.environments:
-                return self.environments[execution.environment]
+            found = self.environments.get(execution.environment or "")
+            if found is not None:
+                return found
         return next(iter(self.environments.values()), None) if len(self.environments) == 1 else None
 
     def by_cell(self) -> dict[str, list[Execution]]:
