@@ -197,6 +197,7 @@ def run_convert(args: argparse.Namespace) -> int:
 
     from nb2prod.convert.naming import identifier
     from nb2prod.convert.package import Refusal, convert_notebook
+    from nb2prod.deps.package import with_lock
     from nb2prod.errors import NotebookError
     from nb2prod.notebook import load
     from nb2prod.output import write_tree
@@ -219,34 +220,14 @@ def run_convert(args: argparse.Namespace) -> int:
             )
             return EXIT_FINDINGS
         out = Path(args.output or result.name)
-        files = result.files if args.no_lock else _with_lock(result.files, args.notebook)
+        hint = "or convert with --no-lock and lock later"
+        files = result.files if args.no_lock else with_lock(result.files, args.notebook, hint=hint)
         write_tree(files, out, force=args.force)
     except NotebookError as error:
         print(error, file=sys.stderr)
         return EXIT_UNUSABLE
     print(f"{out}: package `{result.name}` written ({len(result.files)} files)")
     return EXIT_OK
-
-
-def _with_lock(files: dict[str, str | bytes], notebook: str) -> dict[str, str | bytes]:
-    """The package's files plus requirements.in and requirements.lock, resolved before anything
-    is written, so that a failure writes nothing."""
-    import tempfile
-    from pathlib import Path
-
-    from nb2prod.deps import lock_package
-    from nb2prod.errors import NotebookError
-    from nb2prod.output import write_tree
-
-    with tempfile.TemporaryDirectory(prefix="nb2prod-lock-") as scratch:
-        staged = Path(scratch) / "package"
-        write_tree(files, staged)
-        try:
-            locked = lock_package(staged)
-        except NotebookError as error:
-            reason = f"{error.reason} (or convert with --no-lock and lock later)"
-            raise NotebookError(notebook, reason) from None
-    return {**files, "requirements.in": locked.requirements_in, "requirements.lock": locked.lock}
 
 
 def run_verify(args: argparse.Namespace) -> int:

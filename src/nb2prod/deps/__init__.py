@@ -10,7 +10,7 @@ from __future__ import annotations
 from nb2prod.deps.index import extra_index_urls
 from nb2prod.deps.lock import Resolver, compile_lock, render_requirements_in
 from nb2prod.deps.mapping import Direct, direct_requirements, map_imports, top_level_modules
-from nb2prod.deps.package import LockResult, lock_package, write_lock
+from nb2prod.deps.package import LockResult, lock_package, with_lock, write_lock
 from nb2prod.deps.requirement import Environment, Requirement, canonical
 from nb2prod.deps.versions import parse_pip_requirement, pin_versions
 
@@ -30,5 +30,6 @@ __all__ = [
     "pin_versions",
     "render_requirements_in",
     "top_level_modules",
+    "with_lock",
     "write_lock",
 ]

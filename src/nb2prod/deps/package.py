@@ -74,6 +74,29 @@ def lock_package(
     return LockResult(requirements, text_in, lock)
 
 
+def with_lock(
+    files: Mapping[str, str | bytes], notebook: str, *, hint: str = ""
+) -> dict[str, str | bytes]:
+    """The package's files (as ``convert`` makes them) plus ``requirements.in`` and
+    ``requirements.lock``, resolved in a scratch folder before anything is written, so that a
+    failure writes nothing.
+
+    Raises :class:`NotebookError` naming ``notebook`` when resolution fails; ``hint``, when given,
+    is added to its reason in parentheses (what the caller can do instead).
+    """
+    from nb2prod.output import write_tree
+
+    with tempfile.TemporaryDirectory(prefix="nb2prod-lock-") as scratch:
+        staged = Path(scratch) / "package"
+        write_tree(files, staged)
+        try:
+            locked = lock_package(staged)
+        except NotebookError as error:
+            reason = f"{error.reason} ({hint})" if hint else error.reason
+            raise NotebookError(notebook, reason) from None
+    return {**files, IN_FILE: locked.requirements_in, LOCK_FILE: locked.lock}
+
+
 def write_lock(package_dir: Path, result: LockResult) -> None:
     """Write ``requirements.in`` and ``requirements.lock`` atomically (temp file, then replace)."""
     for name, text in ((IN_FILE, result.requirements_in), (LOCK_FILE, result.lock)):
