@@ -1,0 +1,81 @@
+"""The environment record: everything a session ran on, with a stable id for de-duplication.
+
+``snapshot()`` assembles it; ``Watcher`` tells, cheaply after each execution, whether something it
+is made of has changed (a package installed, a variable set, an accelerator library imported, a new
+git commit), so that a new record is made only then.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from typing import Any
+
+from nb2prod.recorder import git, gpu, machine, packages
+
+#: Fields that say when and by what a record was made, not what it describes: not hashed.
+_UNHASHED = ("id", "recorded", "recorder")
+
+
+def now() -> str:
+    return iso(time.time())
+
+
+def iso(seconds: float) -> str:
+    """A UTC ISO 8601 time, to the second."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
+def environment_id(record: dict[str, Any]) -> str:
+    body = {k: v for k, v in record.items() if k not in _UNHASHED}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def snapshot(folder: str | None = None) -> dict[str, Any]:
+    """A fresh environment record for this process, ``folder`` being the working folder."""
+    from nb2prod import __version__
+
+    record: dict[str, Any] = {
+        "python": machine.python_facts(),
+        "platform": machine.platform_facts(),
+        "cpu": machine.cpu_facts(),
+        "memory": machine.memory_facts(),
+        "interpreter": machine.interpreter_facts(),
+        "variables": machine.variables(),
+        "packages": packages.installed(),
+        "gpu": gpu.gpu_facts(),
+        "accelerators": gpu.accelerators(),
+        "git": git.git_facts(folder or os.getcwd()),
+    }
+    return {
+        "id": environment_id(record),
+        "recorded": now(),
+        "recorder": f"nb2prod {__version__}",
+    } | record
+
+
+class Watcher:
+    """Remembers what the last snapshot was made of and tells when it has changed."""
+
+    def __init__(self, folder: str | None = None) -> None:
+        self.folder = folder or os.getcwd()
+        self._state = self._read()
+
+    def changed(self) -> bool:
+        state = self._read()
+        if state == self._state:
+            return False
+        self._state = state
+        return True
+
+    def _read(self) -> tuple[Any, ...]:
+        root = git.repository_root(self.folder)
+        return (
+            packages.fingerprint(),
+            machine.variables(),
+            tuple(sorted(gpu.accelerators_loaded())),
+            git.head(root) if root else None,
+        )

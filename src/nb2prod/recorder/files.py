@@ -1,0 +1,157 @@
+"""Data files user code opens for reading, seen through Python's audit hook on ``open``.
+
+The hook only appends a path to a list while a cell runs; which of them are data (not the
+interpreter's own files, not code) and their size, time and hash are worked out after the cell.
+Hashes are cached by (path, size, modification time), so a file read by every cell is hashed once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import site
+import sys
+import sysconfig
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+#: Files above this size get no content hash (their size and time still say when they change).
+HASH_LIMIT = 64 * 1024 * 1024
+_CODE_SUFFIXES = (".py", ".pyc", ".pyo", ".pyd", ".so", ".pth", ".ipynb")
+_SYSTEM_ROOTS = ("/proc/", "/sys/", "/dev/", "/etc/", "/usr/lib/", "/usr/share/", "/usr/local/lib/")
+_HOME_DIRS = (".cache", ".config", ".local", ".ipython", ".jupyter", ".matplotlib", ".keras")
+
+_quiet = threading.local()
+_installed = False
+_collector: Collector | None = None
+
+
+class Collector:
+    """The paths opened for reading while it is on."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self.paths: list[str] = []
+        self._hashes: dict[tuple[str, int, int], str | None] = {}
+        self._excluded = _excluded_roots()
+
+    def start(self) -> None:
+        self.paths = []
+        self.on = True
+
+    def stop(self, folder: str) -> list[dict[str, Any]]:
+        """Stop collecting; the data files read, each once, as records (see FORMAT.md)."""
+        self.on = False
+        found, seen = [], set()
+        with quiet():
+            for raw in self.paths:
+                path = os.path.abspath(raw)
+                if path in seen or self._not_data(path):
+                    continue
+                seen.add(path)
+                record = self._record(path, folder)
+                if record is not None:
+                    found.append(record)
+        self.paths = []
+        return found
+
+    def _not_data(self, path: str) -> bool:
+        return path.endswith(_CODE_SUFFIXES) or path.startswith(self._excluded)
+
+    def _record(self, path: str, folder: str) -> dict[str, Any] | None:
+        try:
+            facts = os.stat(path)
+        except OSError:
+            return None
+        if not os.path.isfile(path):
+            return None
+        key = (path, facts.st_size, facts.st_mtime_ns)
+        if key not in self._hashes:
+            self._hashes[key] = _sha256(path) if facts.st_size <= HASH_LIMIT else None
+        from nb2prod.recorder.environment import iso
+
+        shown = os.path.relpath(path, folder) if path.startswith(folder + os.sep) else path
+        return {
+            "path": shown,
+            "size": facts.st_size,
+            "mtime": iso(facts.st_mtime),
+            "sha256": self._hashes[key],
+        }
+
+
+class quiet:
+    """Within it, this thread's opens are the recorder's own and are not collected."""
+
+    def __enter__(self) -> None:
+        _quiet.on = True
+
+    def __exit__(self, *exc: object) -> None:
+        _quiet.on = False
+
+
+def collector() -> Collector:
+    """The process's one collector; the audit hook is added the first time (hooks cannot be
+    removed, so unloading the recorder only turns the collector off)."""
+    global _collector, _installed
+    if _collector is None:
+        _collector = Collector()
+    if not _installed:
+        sys.addaudithook(_hook)
+        _installed = True
+    return _collector
+
+
+def _hook(event: str, args: tuple[Any, ...]) -> None:
+    if event != "open":
+        return
+    found = _collector
+    if found is None or not found.on or getattr(_quiet, "on", False):
+        return
+    try:
+        path, mode, flags = args
+        if _reads(mode, flags) and isinstance(path, str | bytes):
+            found.paths.append(os.fsdecode(path))
+    except Exception:  # never let the recorder break an open()
+        pass
+
+
+def _reads(mode: Any, flags: Any) -> bool:
+    if isinstance(mode, str):
+        return "r" in mode or "+" in mode
+    if isinstance(flags, int):
+        return flags & os.O_ACCMODE in (os.O_RDONLY, os.O_RDWR)
+    return False
+
+
+def _excluded_roots() -> tuple[str, ...]:
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, *_site_dirs(), *_stdlib_dirs()}
+    home = os.path.expanduser("~")
+    roots.update(os.path.join(home, name) for name in _HOME_DIRS)
+    return tuple(sorted(os.path.abspath(r) + os.sep for r in roots if r)) + _SYSTEM_ROOTS
+
+
+def _site_dirs() -> Iterable[str]:
+    try:
+        yield from site.getsitepackages()
+        yield site.getusersitepackages()
+    except Exception:
+        return
+
+
+def _stdlib_dirs() -> Iterable[str]:
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        path = sysconfig.get_paths().get(key)
+        if path:
+            yield path
+
+
+def _sha256(path: str) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
