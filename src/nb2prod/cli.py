@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from nb2prod import __version__
+from nb2prod import __version__, cli_record
 from nb2prod.findings import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_verify(commands)
     _add_lock(commands)
     _add_build(commands)
+    cli_record.add_run(commands)
+    cli_record.add_env(commands)
     return parser
 
 
@@ -156,6 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_convert(args)
         if args.command == "build":
             return run_build(args)
+        if args.command == "run":
+            return cli_record.run_run(args)
+        if args.command == "env":
+            return cli_record.run_env(args)
         return run_check(args)
     except KeyboardInterrupt:
         print("nb2prod: interrupted", file=sys.stderr)

@@ -107,3 +107,20 @@ def _swap_into_place(staging: Path, out: Path) -> None:
 def _remove_empty(folder: Path) -> None:
     with contextlib.suppress(OSError):
         folder.rmdir()
+
+
+def write_file(path: Path, content: str) -> None:
+    """Replace the file ``path`` with ``content`` (UTF-8) atomically: a temporary file beside it,
+    renamed over it, so a reader sees the old file or the new one, never half of one."""
+    path = Path(os.path.abspath(path))
+    mode = path.stat().st_mode & 0o777 if path.exists() else FILE_MODE
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content.encode("utf-8"))
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -18,6 +18,9 @@ _SEED_CALL = re.compile(
 )
 
 
+_STDLIB = frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module_names)
+
+
 def is_user_name(name: str, hidden: Mapping[str, Any]) -> bool:
     return name not in hidden and not _IPYTHON_NAME.fullmatch(name)
 
@@ -55,9 +58,10 @@ class Modules:
 
 
 def imports(new: set[str] | frozenset[str], versions: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Records of newly imported top-level modules with their distribution and version."""
+    """Records of newly imported top-level modules outside the standard library, with their
+    distribution and version (None for a local module)."""
     found = []
-    for module in sorted(new):
+    for module in sorted(new - _STDLIB):
         distribution = packages.distribution_of(module)
         version = versions.get(distribution) if distribution else None
         found.append({"module": module, "distribution": distribution, "version": version})

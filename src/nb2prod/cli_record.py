@@ -1,0 +1,105 @@
+"""The recorder's commands: ``nb2prod run`` (execute with records) and ``nb2prod env`` (the
+environment record of this Python). Thin over ``nb2prod.recorder``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+
+
+def add_run(commands: Any) -> None:
+    run = commands.add_parser(
+        "run",
+        help="execute a notebook top to bottom in a fresh kernel, recording what ran and on what",
+        description="Execute NOTEBOOK top to bottom in a fresh kernel with nb2prod's recorder "
+        "loaded, and save it with its outputs and records (in place, or as OUT).",
+    )
+    run.add_argument("notebook", metavar="NOTEBOOK")
+    run.add_argument("-o", "--output", metavar="OUT.ipynb", help="save here instead of in place")
+    run.add_argument("--kernel", metavar="NAME", help="kernel to use (default: the notebook's)")
+    run.add_argument("--timeout", type=int, default=600, help="seconds per cell (default 600)")
+    run.add_argument(
+        "--allow-errors", action="store_true", help="go on after a cell raises, and save"
+    )
+
+
+def add_env(commands: Any) -> None:
+    env = commands.add_parser(
+        "env",
+        help="print this Python's environment record (what the recorder records)",
+        description="Print the environment record the recorder would make here: Python, "
+        "platform, CPU, memory, packages, GPU and driver, git.",
+    )
+    env.add_argument("--json", action="store_true", help="the whole record as JSON")
+
+
+def run_run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from nb2prod.errors import NotebookError
+    from nb2prod.output import write_file
+    from nb2prod.recorder.run import run_notebook
+
+    try:
+        result = run_notebook(args.notebook, args.kernel, args.timeout, args.allow_errors)
+    except NotebookError as error:
+        print(error, file=sys.stderr)
+        return EXIT_UNUSABLE
+    for failure in result.failures:
+        print(f"{args.notebook}: {failure}", file=sys.stderr)
+    if result.failed:
+        print(f"{args.notebook}: stopped: {result.failed}; nothing saved", file=sys.stderr)
+        return EXIT_FAILED
+    out = args.output or args.notebook
+    write_file(Path(out), json.dumps(result.notebook, indent=1, ensure_ascii=False) + "\n")
+    records = result.notebook["metadata"].get("nb2prod", {})
+    print(f"{out}: ran {len(records.get('history', []))} cell(s), saved with their records")
+    return EXIT_FAILED if result.failures else EXIT_OK
+
+
+def run_env(args: argparse.Namespace) -> int:
+    from nb2prod.recorder.environment import snapshot
+
+    record = snapshot()
+    if args.json:
+        print(json.dumps(record, indent=2, sort_keys=True))
+    else:
+        print(render_environment(record))
+    return EXIT_OK
+
+
+def render_environment(record: dict[str, Any]) -> str:
+    python, system, cpu = record["python"], record["platform"], record["cpu"]
+    memory = record["memory"].get("total_bytes")
+    lines = [
+        f"python       {python['implementation']} {python['version']} ({python['executable']})",
+        f"platform     {system['platform']}",
+        f"cpu          {cpu.get('model') or 'unknown'} x {cpu.get('count')}",
+        f"memory       {memory / 2**30:.1f} GiB" if memory else "memory       unknown",
+        f"interpreter  {record['interpreter']['kind']} {record['interpreter'].get('name') or ''}",
+        f"gpu          {_gpu(record['gpu'])}",
+        f"packages     {len(record['packages'])} installed",
+    ]
+    for name, info in record["accelerators"].items():
+        lines.append(f"{name:<12} {info.get('version')} (CUDA {info.get('cuda') or 'none'})")
+    for name, value in record["variables"].items():
+        lines.append(f"{name:<12} {value}")
+    git = record.get("git")
+    if git:
+        state = "dirty" if git.get("dirty") else "clean"
+        lines.append(
+            f"git          {git.get('commit') or 'no commit'} on {git.get('branch')}, {state}"
+        )
+    lines.append(f"id           {record['id']}")
+    return "\n".join(lines)
+
+
+def _gpu(gpu: dict[str, Any]) -> str:
+    if not gpu.get("available"):
+        return f"none ({gpu.get('reason')})"
+    names = ", ".join(d["name"] for d in gpu.get("devices", []))
+    return f"{names}; driver {gpu.get('driver_version')}, CUDA {gpu.get('cuda_driver_version')}"

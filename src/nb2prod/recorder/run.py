@@ -1,0 +1,117 @@
+"""``nb2prod run``: execute a notebook top to bottom in a fresh kernel with the recorder loaded,
+and return it with its outputs and records (nbclient; each execute request carries its cell's id,
+as JupyterLab sends it)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
+from typing import Any
+
+from nb2prod.errors import NotebookError
+from nb2prod.recorder.metadata import merge
+
+_EXPORT = "__import__('nb2prod.recorder.extension', fromlist=['_']).export_json()"
+
+
+@dataclass
+class RunResult:
+    notebook: dict[str, Any]
+    failed: str | None = None
+    failures: list[str] = field(default_factory=list)
+
+
+def run_notebook(
+    path: str, kernel: str | None = None, timeout: int = 600, allow_errors: bool = False
+) -> RunResult:
+    """Execute the notebook at ``path``; raise NotebookError for what cannot be run at all."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    from nb2prod.notebook import load
+
+    load(path)  # the same one-line refusals as check and convert
+    notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+    folder = os.path.dirname(os.path.abspath(path))
+    current: dict[str, str | None] = {"id": None}
+    client = NotebookClient(
+        notebook,
+        kernel_name=_kernel(notebook, kernel),
+        timeout=timeout,
+        allow_errors=allow_errors,
+        extra_arguments=["--ext=nb2prod"],
+        resources={"metadata": {"path": folder}},
+        on_cell_execute=lambda cell, cell_index: current.update(id=cell.get("id")),
+    )
+    failed = None
+    try:
+        with client.setup_kernel(cwd=folder, stderr=subprocess.DEVNULL):
+            _send_cell_ids(client.kc, current)
+            try:
+                _execute_all(client)
+            except CellExecutionError as error:
+                failed = _first_line(error)
+            state = _export(client)
+    except NotebookError:
+        raise
+    except Exception as error:
+        raise NotebookError(path, f"could not be run: {_first_line(error)}") from None
+    recorded = merge(notebook, state)
+    return RunResult(recorded, failed, list(state.get("failures", [])))
+
+
+def _kernel(notebook: Any, wanted: str | None) -> str:
+    if wanted:
+        return wanted
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    name = notebook.get("metadata", {}).get("kernelspec", {}).get("name") or "python3"
+    try:
+        KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel:
+        return "python3"
+    return str(name)
+
+
+def _send_cell_ids(kc: Any, current: dict[str, str | None]) -> None:
+    """Make the client's execute requests carry ``metadata.cellId``, as JupyterLab's do."""
+    message = kc.session.msg
+
+    def with_cell_id(msg_type: str, content: Any = None, *args: Any, **kwargs: Any) -> Any:
+        built = message(msg_type, content, *args, **kwargs)
+        if msg_type == "execute_request" and current["id"]:
+            built["metadata"]["cellId"] = current["id"]
+        return built
+
+    kc.session.msg = with_cell_id
+
+
+def _execute_all(client: Any) -> None:
+    info = client.wait_for_reply(client.kc.kernel_info())
+    if info is not None and "language_info" in info["content"]:
+        client.nb.metadata["language_info"] = info["content"]["language_info"]
+    for index, cell in enumerate(client.nb.cells):
+        client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+
+
+def _export(client: Any) -> dict[str, Any]:
+    msg_id = client.kc.execute("", silent=True, user_expressions={"state": _EXPORT})
+    reply = client.wait_for_reply(msg_id)
+    found = reply["content"].get("user_expressions", {}).get("state", {})
+    if found.get("status") != "ok":
+        reason = found.get("evalue") or "no answer"
+        return {"failures": [f"the kernel cannot load nb2prod's recorder: {reason}"]}
+    state: dict[str, Any] = json.loads(ast.literal_eval(found["data"]["text/plain"]))
+    return state
+
+
+def _first_line(error: BaseException) -> str:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()
+    lines = [line for line in text.splitlines() if line.strip()]
+    tail = [line for line in lines if "Error" in line or "Exception" in line]
+    return (tail[-1] if tail else lines[-1] if lines else type(error).__name__).strip()
