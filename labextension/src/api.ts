@@ -1,0 +1,119 @@
+/**
+ * The server's nb2prod endpoints (src/nb2prod/server/API.md), over
+ * ServerConnection so that the token, cookies and XSRF are handled.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+import { ConvertEvent, IAnalysis, IFinding } from './tokens';
+
+/** A failed request, with the server's error code and its full message. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly findings: IFinding[] = []
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+async function request(
+  settings: ServerConnection.ISettings,
+  endpoint: string,
+  init: RequestInit
+): Promise<Response> {
+  const url = URLExt.join(settings.baseUrl, 'nb2prod', endpoint);
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(url, init, settings);
+  } catch (error) {
+    throw new ApiError('network', `Could not reach the Jupyter server: ${String(error)}`, 0);
+  }
+  if (!response.ok) {
+    throw await errorFrom(response);
+  }
+  return response;
+}
+
+/** Turn a failed reply into an ApiError: JSON `{code, message}` when the server sent one. */
+export async function errorFrom(response: Response): Promise<ApiError> {
+  const text = await response.text();
+  try {
+    const body = JSON.parse(text) as { code?: unknown; message?: unknown; findings?: unknown };
+    if (typeof body.message === 'string') {
+      const code = typeof body.code === 'string' ? body.code : `http-${response.status}`;
+      const findings = Array.isArray(body.findings) ? (body.findings as IFinding[]) : [];
+      return new ApiError(code, body.message, response.status, findings);
+    }
+  } catch {
+    // Not JSON (a proxy's page, a missing server extension): the text itself is the message.
+  }
+  const message = text.trim() || response.statusText || 'no message';
+  return new ApiError(`http-${response.status}`, `${response.status}: ${message}`, response.status);
+}
+
+function post(body: unknown): RequestInit {
+  return {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json' }
+  };
+}
+
+/** POST /nb2prod/analyze with the open (possibly unsaved) notebook. */
+export async function analyze(
+  settings: ServerConnection.ISettings,
+  path: string,
+  content: unknown
+): Promise<IAnalysis> {
+  const response = await request(settings, 'analyze', post({ path, content }));
+  return (await response.json()) as IAnalysis;
+}
+
+export interface IConvertRequest {
+  path: string;
+  output?: string;
+  force?: boolean;
+  allow_hidden_state?: boolean;
+  lock?: boolean;
+}
+
+/** POST /nb2prod/convert: the events of its NDJSON stream, one at a time. */
+export async function* convert(
+  settings: ServerConnection.ISettings,
+  body: IConvertRequest
+): AsyncGenerator<ConvertEvent> {
+  const response = await request(settings, 'convert', post(body));
+  for await (const line of lines(response)) {
+    if (line.trim()) {
+      yield JSON.parse(line) as ConvertEvent;
+    }
+  }
+}
+
+/** The lines of a streamed body, each as soon as it is complete. */
+export async function* lines(response: Response): AsyncGenerator<string> {
+  if (!response.body) {
+    yield* (await response.text()).split('\n');
+    return;
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let pending = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    pending += decoder.decode(value, { stream: !done });
+    const parts = pending.split('\n');
+    pending = parts.pop() ?? '';
+    yield* parts;
+    if (done) {
+      break;
+    }
+  }
+  if (pending) {
+    yield pending;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Failures reach the user as a notification, whose "Show details" action
+ * opens a dialog with the full message (and the findings of a refusal).
+ */
+import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+
+import { Widget } from '@lumino/widgets';
+
+import { ApiError } from './api';
+
+/** The full text of a failure: its message, then each finding with its hint. */
+export function details(error: ApiError): string {
+  const parts = [`${error.message}`, '', `code: ${error.code}`];
+  for (const f of error.findings) {
+    parts.push('', `cell ${f.cell}: ${f.kind} [${f.severity}] ${f.message}`, `  hint: ${f.hint}`);
+  }
+  return parts.join('\n');
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0];
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
+export function showDetails(title: string, error: ApiError): Promise<unknown> {
+  const body = document.createElement('pre');
+  body.className = 'nb2prod-details';
+  body.textContent = details(error);
+  return showDialog({
+    title,
+    body: new Widget({ node: body }),
+    buttons: [Dialog.okButton({ label: 'Close' })]
+  });
+}
+
+export interface IExtraAction {
+  label: string;
+  callback: () => void;
+}
+
+/** An error notification that stays until dismissed, with "Show details". */
+export function notifyError(title: string, error: ApiError, extra: IExtraAction[] = []): string {
+  const actions: Notification.IAction[] = [
+    {
+      label: 'Show details',
+      caption: 'Show the full message',
+      callback: () => void showDetails(title, error)
+    },
+    ...extra.map(a => ({ label: a.label, callback: a.callback }))
+  ];
+  return Notification.error(`${title}: ${firstLine(error.message)}`, {
+    autoClose: false,
+    actions
+  });
+}
