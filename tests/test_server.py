@@ -383,3 +383,16 @@ async def test_the_authorizer_decides_who_may_convert(jp_fetch: Fetch, root: Pat
     body = {"path": "parameters_report.ipynb", "lock": False}
     failure(await call(jp_fetch, "convert", body), 403, "forbidden")
     assert not (root / "parameters_report").exists()
+
+
+def test_an_unexpected_failure_is_one_line_without_traceback() -> None:
+    from nb2prod.server.errors import reply_for
+
+    found = reply_for(KeyError("missing"), 500)
+    assert found == {
+        "code": "internal",
+        "message": "internal error (KeyError: 'missing'); see the server's log",
+    }
+    long = reply_for(ValueError("line one\nline two " + "x" * 2000), 500)["message"]
+    assert "\n" not in long
+    assert len(long) <= 500

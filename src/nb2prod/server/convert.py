@@ -97,6 +97,7 @@ class ConvertHandler(Nb2prodHandler):
     ) -> None:
         self.set_header("Content-Type", "application/x-ndjson")
         self.set_header("Cache-Control", "no-cache")
+        self.set_header("X-Accel-Buffering", "no")  # a proxy in front (nginx) must not hold lines
         await self._emit(type="progress", message=f"package `{name}`: {len(files)} files made")
         try:
             if request.lock:
