@@ -24,6 +24,10 @@ from nb2prod.errors import NotebookError
 Resolver = Literal["auto", "pip-tools", "uv"]
 
 IN_FILE, LOCK_FILE = "requirements.in", "requirements.lock"
+#: The constraints file the resolver is given (in its scratch folder, never in the package): the
+#: recorded versions of distributions that are not direct requirements.
+CONSTRAINTS_FILE = "recorded.txt"
+UNREACHABLE = "the package index cannot be reached (no network?)"
 
 _SOURCES = (
     "#   recorded:    the version the notebook's kernel ran",
@@ -36,17 +40,38 @@ _LOCK_HEADER = (
     "# Written by `nb2prod lock`; install with\n"
     "#   pip install --require-hashes -r requirements.lock\n"
 )
+_HELD = (
+    "# Their dependencies are held to the versions the kernel recorded ({count} of them,"
+    ' nb2prod.json "recorded").'
+)
+_HELD_LOCK = (
+    "# `-c recorded.txt` below: held to the version the notebook's kernel recorded"
+    ' (nb2prod.json "recorded").\n'
+)
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", re.MULTILINE)
 
 
-def render_requirements_in(requirements: Iterable[Requirement], package: str = "") -> str:
+def render_requirements_in(
+    requirements: Iterable[Requirement],
+    package: str = "",
+    *,
+    constraints: Sequence[Requirement] = (),
+    notes: Sequence[str] = (),
+) -> str:
     """``requirements.in``: a header saying where versions come from, extra indexes, then one
-    ``name==version  # source: note`` line per requirement."""
+    ``name==version  # source: note`` line per requirement.
+
+    ``constraints`` (recorded versions of indirect dependencies) add a header line and the extra
+    indexes they need; ``notes`` are added to the header as they are."""
     requirements = list(requirements)
     whose = f" of {package}" if package else ""
     lines = [f"# requirements.in: the direct dependencies{whose}, written by `nb2prod lock`."]
-    lines += ["# Where each version came from:", *_SOURCES, ""]
-    lines += [f"--extra-index-url {url}" for url in extra_index_urls(requirements)]
+    lines += ["# Where each version came from:", *_SOURCES]
+    if constraints:
+        lines.append(_HELD.format(count=len(constraints)))
+    lines += [f"# {note}" for note in notes]
+    lines.append("")
+    lines += [f"--extra-index-url {url}" for url in extra_index_urls([*requirements, *constraints])]
     for requirement in requirements:
         comment: str = requirement.source
         if requirement.note:
@@ -77,10 +102,17 @@ def choose_resolver(resolver: Resolver) -> Literal["pip-tools", "uv"]:
     return resolver
 
 
-def lock_header(requirements: Iterable[Requirement]) -> str:
-    """The lock's own header: how to install it, and the extra indexes its pins need."""
+def lock_header(requirements: Iterable[Requirement], *, held: bool = False) -> str:
+    """The lock's own header: how to install it, and the extra indexes its pins need; ``held``:
+    some pins are held to recorded versions (the resolver says ``-c recorded.txt``)."""
     indexes = "".join(f"--extra-index-url {u}\n" for u in extra_index_urls(requirements))
-    return _LOCK_HEADER + (indexes and "\n" + indexes)
+    return _LOCK_HEADER + (_HELD_LOCK if held else "") + (indexes and "\n" + indexes)
+
+
+def applied(constraints: Iterable[Requirement], lock: str) -> list[Requirement]:
+    """The constraints whose distribution the lock pins (the others did not take part)."""
+    pinned = pins(lock)
+    return [c for c in constraints if canonical(c.name) in pinned]
 
 
 def compile_lock(
@@ -92,20 +124,29 @@ def compile_lock(
     timeout: float = 600,
     find_links: Sequence[str] = (),
     no_index: bool = False,
+    constraints: Sequence[Requirement] = (),
+    python: str | None = None,
 ) -> str:
     """Compile ``requirements_in`` into the text of ``requirements.lock``.
 
     ``requirements`` are the direct ones (to name the one that fails), ``where`` the path that
-    errors name. Raises :class:`NotebookError` with one line when resolution fails.
+    errors name. ``constraints`` hold indirect dependencies to versions (given to the resolver as
+    ``-c recorded.txt``; those outside the resolved closure do nothing). ``python`` (``X.Y``):
+    the Python to resolve for, where the resolver can (uv; pip-tools resolves for the Python it
+    runs on). Raises :class:`NotebookError` with one line when resolution fails.
     """
-    header = lock_header(requirements)
     if not requirements:
-        return header
+        return lock_header(requirements)
     chosen = choose_resolver(resolver)
     with tempfile.TemporaryDirectory(prefix="nb2prod-lock-") as work:
-        with open(os.path.join(work, IN_FILE), "w", encoding="utf-8") as handle:
-            handle.write(requirements_in)
-        command = _command(chosen, find_links, no_index, where)
+        text = requirements_in
+        if constraints:
+            text += f"-c {CONSTRAINTS_FILE}\n"
+            _write(work, CONSTRAINTS_FILE, "".join(f"{c.line}\n" for c in constraints))
+            indexes = [f"--extra-index-url {u}\n" for u in extra_index_urls(constraints)]
+            text = "".join(i for i in indexes if i not in text) + text
+        _write(work, IN_FILE, text)
+        command = _command(chosen, find_links, no_index, where, python)
         try:
             done = subprocess.run(
                 command, cwd=work, capture_output=True, text=True, timeout=timeout, check=False
@@ -119,11 +160,22 @@ def compile_lock(
             raise NotebookError(where, failure(done.stdout + "\n" + done.stderr, requirements))
         with open(lock_path, encoding="utf-8") as handle:
             body = handle.read()
+    used = applied(constraints, body)
+    header = lock_header([*requirements, *used], held=f"-c {CONSTRAINTS_FILE}" in body)
     return header + "\n" + body.lstrip("\n")
 
 
+def _write(folder: str, name: str, text: str) -> None:
+    with open(os.path.join(folder, name), "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
 def _command(
-    chosen: Literal["pip-tools", "uv"], find_links: Sequence[str], no_index: bool, where: str
+    chosen: Literal["pip-tools", "uv"],
+    find_links: Sequence[str],
+    no_index: bool,
+    where: str,
+    target: str | None = None,
 ) -> list[str]:
     links = [arg for link in find_links for arg in ("--find-links", os.path.abspath(link))]
     links += ["--no-index"] if no_index else []
@@ -131,7 +183,7 @@ def _command(
         uv = uv_command()
         if uv is None:
             raise NotebookError(where, "cannot lock: uv is not installed (pip install uv)")
-        python = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        python = target or f"{sys.version_info[0]}.{sys.version_info[1]}"
         return [
             *uv, "pip", "compile", "--generate-hashes", "--no-header", "--quiet",
             "--python-version", python, *links, "--output-file", LOCK_FILE, IN_FILE,
@@ -167,7 +219,7 @@ _NETWORK = re.compile(
 def failure(output: str, requirements: Sequence[Requirement]) -> str:
     """One line saying which package could not be resolved, and why."""
     if _NETWORK.search(output):
-        reason = "the package index cannot be reached (no network?)"
+        reason = UNREACHABLE
     elif re.search(r"not found in the (package registry|provided package locations)", output):
         reason = "not on the package index"
     elif re.search(r"no versions? of|No matching distribution", output):

@@ -1,15 +1,15 @@
 """Locking a package folder written by ``nb2prod convert``: its ``pyproject.toml`` names the
 direct dependencies (an exact ``==`` pin there counts as a ``pip install`` pin), its
 ``nb2prod.json`` may carry versions the notebook's kernel recorded (``"recorded"``:
-name -> version); the rest is pinned to what is installed here."""
+name -> version, see ``recorded``): they pin the direct dependencies and hold the indirect ones;
+the rest is pinned to what is installed here."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,10 +17,22 @@ from typing import Any
 from nb2prod.deps.lock import (
     IN_FILE,
     LOCK_FILE,
+    UNREACHABLE,
     Resolver,
+    applied,
+    choose_resolver,
     compile_lock,
     pins,
     render_requirements_in,
+)
+from nb2prod.deps.recorded import (
+    PROVENANCE,
+    held_back,
+    kept,
+    read_provenance,
+    recorded_python,
+    recorded_versions,
+    restrict,
 )
 from nb2prod.deps.requirement import Environment, Requirement
 from nb2prod.deps.versions import parse_pip_requirement, pin_versions
@@ -29,11 +41,13 @@ from nb2prod.errors import NotebookError
 
 @dataclass(frozen=True)
 class LockResult:
-    """The two files' texts, and the direct requirements behind them."""
+    """The two files' texts, the direct requirements behind them, and the recorded versions of
+    the distributions the lock pins (canonical name, version)."""
 
     requirements: tuple[Requirement, ...]
     requirements_in: str
     lock: str
+    recorded: tuple[tuple[str, str], ...] = ()
 
     @property
     def pinned(self) -> int:
@@ -58,20 +72,59 @@ def lock_package(
     where = str(package_dir)
     project = _read_pyproject(package_dir)
     name, listed = _project_dependencies(project, where)
-    versions = {**_recorded(package_dir), **(recorded or {})}
+    provenance = read_provenance(package_dir)
+    versions = {**recorded_versions(provenance), **(recorded or {})}
     names = [p[0] for p in map(parse_pip_requirement, listed) if p is not None]
     requirements = tuple(pin_versions(names, listed, recorded=versions, env=env))
-    text_in = render_requirements_in(requirements, name)
-    lock = compile_lock(
-        text_in,
-        requirements,
-        where=where,
-        resolver=resolver,
-        timeout=timeout,
-        find_links=find_links,
-        no_index=no_index,
+    held = held_back(versions, requirements)
+    python = recorded_python(provenance)
+
+    def compile_with(constraints: Sequence[Requirement]) -> str:
+        return compile_lock(
+            render_requirements_in(requirements, name),
+            requirements,
+            where=where,
+            resolver=resolver,
+            timeout=timeout,
+            find_links=find_links,
+            no_index=no_index,
+            constraints=constraints,
+            python=python,
+        )
+
+    lock, notes = _compile_held(compile_with, held)
+    notes += _python_notes(python, resolver)
+    text_in = render_requirements_in(
+        requirements, name, constraints=applied(held, lock), notes=notes
     )
-    return LockResult(requirements, text_in, lock)
+    return LockResult(requirements, text_in, lock, kept(versions, pins(lock)))
+
+
+def _compile_held(
+    compile_with: Callable[[Sequence[Requirement]], str], held: Sequence[Requirement]
+) -> tuple[str, list[str]]:
+    """The lock with the recorded versions of indirect dependencies held; when they cannot all
+    be had together, the lock without them, and a note saying why."""
+    try:
+        return compile_with(held), []
+    except NotebookError as error:
+        if not held or UNREACHABLE in error.reason:
+            raise
+        reason = error.reason
+    lock = compile_with(())
+    note = f"Their recorded dependencies could not be held ({reason}): resolved freely."
+    return lock, [note]
+
+
+def _python_notes(python: str | None, resolver: Resolver) -> list[str]:
+    """pip-tools resolves for the Python it runs on: say so when the kernel ran another one."""
+    here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    if python is None or python == here or choose_resolver(resolver) != "pip-tools":
+        return []
+    return [
+        f"Resolved by pip-tools for Python {here}, the one it ran on; the kernel ran {python}"
+        " (`nb2prod lock --resolver uv` resolves for it)."
+    ]
 
 
 def with_lock(
@@ -94,7 +147,11 @@ def with_lock(
         except NotebookError as error:
             reason = f"{error.reason} ({hint})" if hint else error.reason
             raise NotebookError(notebook, reason) from None
-    return {**files, IN_FILE: locked.requirements_in, LOCK_FILE: locked.lock}
+    done = {**files, IN_FILE: locked.requirements_in, LOCK_FILE: locked.lock}
+    provenance = files.get(PROVENANCE)
+    if isinstance(provenance, str):  # the recorded versions the lock does not use are dropped
+        done[PROVENANCE] = restrict(provenance, dict(locked.recorded))
+    return done
 
 
 def write_lock(package_dir: Path, result: LockResult) -> None:
@@ -144,16 +201,3 @@ def _project_dependencies(project: dict[str, Any], where: str) -> tuple[str, lis
             raise NotebookError(where, f"pyproject.toml: not a requirement: {entry!r}")
     name = table.get("name", "") if isinstance(table, dict) else ""
     return (name if isinstance(name, str) else ""), listed
-
-
-def _recorded(package_dir: Path) -> dict[str, str]:
-    """``nb2prod.json``'s ``"recorded"`` versions, when it has them."""
-    path = package_dir / "nb2prod.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    found = data.get("recorded") if isinstance(data, dict) else None
-    if not isinstance(found, dict):
-        return {}
-    return {str(k): str(v) for k, v in found.items() if isinstance(v, str) and v}
