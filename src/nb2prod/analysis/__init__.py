@@ -6,9 +6,11 @@ from nb2prod.analysis.cell import analyse_cell
 from nb2prod.analysis.context import Analysed, reads_in_order
 from nb2prod.analysis.history import history_findings
 from nb2prod.analysis.hygiene import hygiene_findings
+from nb2prod.analysis.recorded import with_records
 from nb2prod.analysis.topdown import topdown_findings
 from nb2prod.findings import Finding, Report, Severity
 from nb2prod.notebook import Notebook
+from nb2prod.records import read_records
 
 __all__ = ["analyse_notebook", "check_notebook"]
 
@@ -20,13 +22,19 @@ def analyse_notebook(notebook: Notebook) -> list[Analysed]:
 
 
 def check_notebook(notebook: Notebook) -> Report:
-    """Every finding for a notebook, and whether a fresh top-to-bottom run would reproduce it."""
+    """Every finding for a notebook, and whether a fresh top-to-bottom run would reproduce it.
+
+    When the notebook carries the kernel's records, what they prove replaces what the stored
+    execution counts only suggest (see :mod:`nb2prod.analysis.recorded`).
+    """
     code = analyse_notebook(notebook)
     reads = reads_in_order(code)
+    history = history_findings(code, reads)
+    records = read_records(notebook.metadata)
+    if records is not None:
+        history = with_records(history, notebook, code, reads, records)
     findings = (
-        topdown_findings(code, reads, notebook.python_version)
-        + history_findings(code, reads)
-        + hygiene_findings(code)
+        topdown_findings(code, reads, notebook.python_version) + history + hygiene_findings(code)
     )
     findings.sort(key=_order)
     reproducible = not any(
@@ -38,7 +46,8 @@ def check_notebook(notebook: Notebook) -> Report:
 #: Kinds that decide the verdict; the others are about practice, not about this notebook's outputs.
 REPRODUCIBILITY = frozenset(
     {"out-of-order", "use-before-define", "undefined-name", "re-executed", "unexecuted",
-     "stale-output", "syntax-error", "error-output", "unseeded-random", "absolute-path"}
+     "stale-output", "syntax-error", "error-output", "unseeded-random", "absolute-path",
+     "recorded-lost-code", "stale-input"}
 )  # fmt: skip
 
 

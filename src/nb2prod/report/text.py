@@ -26,7 +26,8 @@ def render_finding(path: str, finding: Finding, style: Style) -> str:
     kind = style.paint(finding.kind, "1;" + _COLOURS[finding.severity])
     severity = style.paint(f"[{finding.severity.value}]", _COLOURS[finding.severity])
     hint = style.paint(f"    hint: {finding.hint}", "2")
-    return f"{where}: {kind}: {severity} {finding.message}\n{hint}"
+    proof = style.paint("(recorded) ", "35") if finding.proof == "recorded" else ""
+    return f"{where}: {kind}: {severity} {proof}{finding.message}\n{hint}"
 
 
 def render_report(report: Report, level: Severity, style: Style) -> str:
