@@ -26,6 +26,13 @@ from collections.abc import Mapping
 PYTHON_BASE = "python:{version}-slim"
 #: The default public base image for a CUDA version (the Ubuntu release is picked by Python).
 CUDA_BASE = "nvidia/cuda:{cuda}-runtime-ubuntu{ubuntu}"
+#: NVIDIA publishes runtime images per CUDA release (``X.Y.Z``), not per ``X.Y``: the newest
+#: release of each minor version (a record says ``12.1``; the image is ``12.1.1``).
+CUDA_RELEASES = {
+    "11.8": "11.8.0", "12.0": "12.0.1", "12.1": "12.1.1", "12.2": "12.2.2", "12.3": "12.3.2",
+    "12.4": "12.4.1", "12.5": "12.5.1", "12.6": "12.6.3", "12.8": "12.8.1", "12.9": "12.9.1",
+    "13.0": "13.0.2",
+}  # fmt: skip
 #: The user the image runs as: not root, and a fixed id so volumes can be prepared for it.
 APP_UID = 10001
 
@@ -42,7 +49,25 @@ def base_image(python_version: str = "3.11", cuda: str | None = None) -> str:
         return PYTHON_BASE.format(version=python_version)
     if not _CUDA.match(cuda):
         raise ValueError(f"CUDA version {cuda!r}: expected X.Y or X.Y.Z, e.g. 12.1.1")
-    return CUDA_BASE.format(cuda=cuda, ubuntu=_ubuntu_for(python_version))
+    return CUDA_BASE.format(cuda=cuda_release(cuda), ubuntu=_ubuntu_for(python_version))
+
+
+def cuda_release(cuda: str) -> str:
+    """The CUDA release an image is published for: ``X.Y.Z`` as given; ``X.Y`` -> its newest
+    release, or the newest of an older minor version of the same major one (what a driver for
+    ``X.Y`` runs), else ``X.Y.0``."""
+    if cuda.count(".") == 2:
+        return cuda
+    if cuda in CUDA_RELEASES:
+        return CUDA_RELEASES[cuda]
+    major, minor = (int(part) for part in cuda.split("."))
+    older = [
+        (int(m), release)
+        for key, release in CUDA_RELEASES.items()
+        for j, m in [key.split(".")]
+        if int(j) == major and int(m) < minor
+    ]
+    return max(older)[1] if older else f"{cuda}.0"
 
 
 def render_dockerfile(

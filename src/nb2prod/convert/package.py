@@ -15,21 +15,24 @@ import libcst as cst
 from nb2prod import __version__
 from nb2prod.analysis import REPRODUCIBILITY, analyse_notebook, check_notebook, practices
 from nb2prod.analysis.context import Analysed
-from nb2prod.container.dockerfile import render_dockerfile, render_dockerignore
+from nb2prod.container.dockerfile import base_image, render_dockerfile, render_dockerignore
 from nb2prod.container.facts import PackageFacts, image_labels
 from nb2prod.convert import templates
 from nb2prod.convert.dependencies import dependencies
+from nb2prod.convert.environment import readme_sections
 from nb2prod.convert.flow import StepFlow, module_level, step_flows
 from nb2prod.convert.lift import LiftedCell, lift_cell
 from nb2prod.convert.localmods import LocalImports, local_modules, module_files, rewrite_source
 from nb2prod.convert.naming import identifier, package_name, unique
 from nb2prod.convert.pipeline import Parameter, parameters_of, render_main, render_pipeline
 from nb2prod.convert.readme import render_readme
+from nb2prod.convert.recorded import cuda_of, data_inputs, data_tests, lock_provenance, python_of
 from nb2prod.convert.render import StepModule, code_of, has_body, render_step
 from nb2prod.convert.steps import Step, cell_key, split_steps
 from nb2prod.convert.testgen import GeneratedTest, function_tests, output_tests, render_tests
 from nb2prod.findings import Finding, Report, Severity
 from nb2prod.notebook import Notebook
+from nb2prod.records import read_records
 
 #: Data files up to this size are copied into the package; larger ones stay where they are.
 MAX_DATA_FILE = 5 * 1024 * 1024
@@ -82,6 +85,11 @@ class _Builder:
             for step in self.steps
             for cell in step.cells
         }
+        records = read_records(notebook.metadata)
+        self.environment = records.current if records else None
+        self.inputs = (  # files the kernel saw the notebook read: shipped when beside it
+            data_inputs(records, notebook.directory, MAX_DATA_FILE, self._ship) if records else []
+        )
         self.local = local_modules(self.code, notebook.directory)
         if self.local:
             rewrite = LocalImports(set(self.local), self.name)
@@ -130,6 +138,8 @@ class _Builder:
             with open(original, "rb") as handle:
                 files[f"{base}/data/{shipped}"] = handle.read()
         tests = output_tests(self.steps) + function_tests(self.steps, homes, self.name)
+        checks = data_tests(self.inputs, self.name, {t.name for t in tests})
+        tests += checks.values()
         files["tests/conftest.py"] = templates.CONFTEST.format(package=self.name)
         files["tests/test_notebook.py"] = render_tests(
             tests, self.name, self.notebook_name, self.title, self._results(running)
@@ -137,7 +147,16 @@ class _Builder:
         files["pyproject.toml"] = self._pyproject()
         files["Dockerfile"] = self._dockerfile()
         files[".dockerignore"] = render_dockerignore()
-        files["README.md"] = render_readme(self._readme_facts(tests))
+        facts = self._readme_facts(tests)
+        facts["recorded"] = readme_sections(
+            self.environment,
+            self.inputs,
+            self._dependencies(),
+            base_image(self._python(), cuda_of(self.environment)),
+            self.name,
+            {shipped: test.name for shipped, test in checks.items()},
+        )
+        files["README.md"] = render_readme(facts)
         files["nb2prod.json"] = self._provenance(tests)
         return package
 
@@ -177,9 +196,13 @@ class _Builder:
             return None
         if os.path.getsize(original) > MAX_DATA_FILE:
             return "parameter", self._path_parameter(literal)
-        shipped = _in_data_folder(normal)
-        self.data_files[shipped] = original
-        return "data", shipped
+        return "data", self._ship(normal)
+
+    def _ship(self, relative: str) -> str:
+        """Ship the file at ``relative`` beside the notebook; its place in the data folder."""
+        shipped = _in_data_folder(relative)
+        self.data_files[shipped] = os.path.join(self.notebook.directory, relative)
+        return shipped
 
     def _path_parameter(self, literal: str) -> str:
         for parameter in self.path_parameters:
@@ -238,8 +261,9 @@ class _Builder:
         return found
 
     def _python(self) -> str:
+        """The recorded Python, else the notebook's, else this one (``X.Y``)."""
         version = self.notebook.python_version or sys.version_info[:2]
-        return f"{version[0]}.{version[1]}"
+        return python_of(self.environment) or f"{version[0]}.{version[1]}"
 
     def _dockerfile(self) -> str:
         facts = PackageFacts(
@@ -252,7 +276,8 @@ class _Builder:
             notebook_sha256=self._notebook_hash(),
             nb2prod_version=__version__,
         )
-        return render_dockerfile(self.name, self._python(), labels=image_labels(facts))
+        cuda = cuda_of(self.environment)
+        return render_dockerfile(self.name, self._python(), cuda, labels=image_labels(facts))
 
     def _notebook_hash(self) -> str:
         digest = hashlib.sha256()
@@ -260,10 +285,12 @@ class _Builder:
             digest.update(f"{cell.cell_type}\0{cell.source}\0".encode())
         return digest.hexdigest()
 
-    def _pyproject(self) -> str:
+    def _dependencies(self) -> list[str]:
         requirements = [r for lifted in self.lifted.values() for r in lifted.requirements]
-        needed = dependencies(self.code, requirements, self.notebook.directory)
-        listed = ", ".join(f'"{d}"' for d in needed)
+        return dependencies(self.code, requirements, self.notebook.directory)
+
+    def _pyproject(self) -> str:
+        listed = ", ".join(f'"{d}"' for d in self._dependencies())
         return templates.PYPROJECT.format(
             distribution=self.name.replace("_", "-"),
             title=self.title.replace('"', "'"),
@@ -307,6 +334,7 @@ class _Builder:
             "notebook_sha256": self._notebook_hash(),
             "nb2prod": __version__,
             "cells": cells,
+            **lock_provenance(self.environment),
         }
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 

@@ -1,0 +1,152 @@
+"""What ``convert`` takes from the kernel's records (``recorder/FORMAT.md``): the Python and CUDA
+the image is built on, the versions the lock starts from, and the data files the notebook read,
+which are shipped and checked by generated tests. Synthetic values never enter here: only what a
+notebook's metadata says."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from nb2prod.convert.naming import identifier, unique
+from nb2prod.convert.testgen import GeneratedTest
+from nb2prod.records import Environment, FileRead, Records
+
+_MINOR = re.compile(r"^(3\.\d{1,2})(\.|$)")
+_CUDA = re.compile(r"^\d+\.\d+(\.\d+)?$")
+_HEX = re.compile(r"^[0-9a-f]{16,64}$")
+_ABSOLUTE = re.compile(r"^(/|~|[A-Za-z]:[\\/]|\\\\)")
+#: A user's home folder at the start of a path, or after a space in a message.
+_HOME = re.compile(
+    r"(?:^|(?<=[\s(\"']))(?:/home/[^/\s]+|/Users/[^/\s]+|/root|[A-Za-z]:\\Users\\[^\\\s]+)"
+    r"(?=[/\\\s]|$)"
+)
+
+
+def python_of(environment: Environment | None) -> str | None:
+    """The recorded Python as ``X.Y`` (``3.10.14`` -> ``3.10``), or None."""
+    version = environment.python_version if environment else None
+    match = _MINOR.match(version) if version else None
+    return match.group(1) if match else None
+
+
+def cuda_of(environment: Environment | None) -> str | None:
+    """The CUDA version the image is built for: only when the kernel saw a usable NVIDIA GPU (a
+    notebook that ran on the CPU gets the slim Python image, whatever its torch build)."""
+    if environment is None or environment.gpu.get("available") is not True:
+        return None
+    cuda = environment.cuda_version
+    return cuda if cuda and _CUDA.match(cuda) else None
+
+
+def lock_provenance(environment: Environment | None) -> dict[str, Any]:
+    """``nb2prod.json``'s keys for the lock: every recorded package version (the lock keeps
+    those it pins, see ``deps.recorded``) and the recorded Python; nothing without records."""
+    if environment is None:
+        return {}
+    found: dict[str, Any] = {"recorded": dict(sorted(environment.packages.items()))}
+    if environment.python_version:
+        found["recorded_python"] = environment.python_version
+    return found
+
+
+def without_home(text: str) -> str:
+    """``/home/me/data.csv`` -> ``~/data.csv``: no user's home folder in a generated file."""
+    return _HOME.sub("~", text)
+
+
+@dataclass(frozen=True)
+class DataInput:
+    """A file the recorded executions read, and what the package does with it."""
+
+    read: FileRead
+    cell_id: str | None
+    shipped: str | None = None  # its path in the package's data folder
+    reason: str = ""  # why it is not shipped
+    changed: bool = False  # shipped, but not the bytes the kernel read
+
+    @property
+    def checkable(self) -> bool:
+        """Shipped with a recorded hash: a generated test compares them."""
+        return self.shipped is not None and _HEX.match((self.read.sha256 or "").lower()) is not None
+
+    @property
+    def shown(self) -> str:
+        """The path as a reader sees it: POSIX separators, no home folder."""
+        path = self.read.path
+        return without_home(path) if _ABSOLUTE.match(path) else path.replace("\\", "/")
+
+
+def data_inputs(
+    records: Records, directory: str, limit: int, ship: Callable[[str], str]
+) -> list[DataInput]:
+    """The files read by recorded executions of code still in the notebook (the newest record of
+    each path), sorted by path. Relative ones found beside the notebook, up to ``limit`` bytes,
+    are shipped through ``ship`` (relative path -> its place in the data folder)."""
+    newest: dict[str, tuple[FileRead, str | None]] = {}
+    for execution in records.history:
+        if execution.source_hash in records.sources:  # code no cell holds any more
+            continue
+        for read in execution.files:
+            newest[read.path] = (read, execution.cell_id)
+    return [
+        _input(read, cell, directory, limit, ship)
+        for read, cell in (newest[path] for path in sorted(newest))
+    ]
+
+
+def _input(
+    read: FileRead, cell: str | None, directory: str, limit: int, ship: Callable[[str], str]
+) -> DataInput:
+    if _ABSOLUTE.match(read.path):
+        return DataInput(read, cell, reason="an absolute path on the machine that ran it")
+    relative = posixpath.normpath(read.path.replace("\\", "/"))
+    if relative == ".." or relative.startswith("../"):
+        return DataInput(read, cell, reason="outside the notebook's folder")
+    original = os.path.join(directory, *relative.split("/"))
+    if not os.path.isfile(original):
+        return DataInput(read, cell, reason="not found beside the notebook")
+    if os.path.getsize(original) > limit:
+        return DataInput(read, cell, reason=f"over {limit // (1024 * 1024)} MiB, too big to ship")
+    expected = (read.sha256 or "").lower()
+    changed = bool(_HEX.match(expected)) and not _sha256(original).startswith(expected)
+    return DataInput(read, cell, shipped=ship(relative), changed=changed)
+
+
+def _sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def data_tests(inputs: list[DataInput], package: str, taken: set[str]) -> dict[str, GeneratedTest]:
+    """One test per shipped file with a recorded hash (shipped path -> test): the package runs on
+    the same bytes as the notebook."""
+    tests: dict[str, GeneratedTest] = {}
+    for item in inputs:
+        if not item.checkable or item.shipped is None:
+            continue
+        expected = (item.read.sha256 or "").lower()
+        name = unique(f"test_data_{identifier(item.shipped, 'file')}_is_the_recorded_file", taken)
+        check = "digest == recorded" if len(expected) == 64 else "digest.startswith(recorded)"
+        message = f"data/{item.shipped} is not the file the notebook read"
+        code = (
+            f"def {name}() -> None:\n"
+            '    """The package runs on the data the notebook ran on: the shipped file has the\n'
+            '    sha256 the kernel recorded when the notebook read it."""\n'
+            "    import hashlib\n\n"
+            f"    from {package}._support import data_path\n\n"
+            f"    recorded = {expected!r}\n"
+            f'    with open(data_path({item.shipped!r}), "rb") as handle:\n'
+            "        digest = hashlib.sha256(handle.read()).hexdigest()\n"
+            f"    assert {check}, {message!r}\n"
+        )
+        tests[item.shipped] = GeneratedTest(name, item.cell_id or "", code)
+    return tests
