@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 from typing import Any
 
@@ -17,6 +18,8 @@ from nb2prod.recorder import git, gpu, machine, packages
 
 #: Fields that say when and by what a record was made, not what it describes: not hashed.
 _UNHASHED = ("id", "recorded", "recorder")
+#: Code that may change what is installed, where imports come from, or the commit.
+_MENTIONS = re.compile(r"pip|conda|mamba|install|sys\.path|site|git")
 
 
 def now() -> str:
@@ -58,24 +61,36 @@ def snapshot(folder: str | None = None) -> dict[str, Any]:
 
 
 class Watcher:
-    """Remembers what the last snapshot was made of and tells when it has changed."""
+    """Remembers what the last snapshot was made of and tells when it has changed.
 
-    def __init__(self, folder: str | None = None) -> None:
-        self.folder = folder or os.getcwd()
-        self._state = self._read()
+    Variables and loaded accelerator libraries are looked at after every execution (a few dict
+    lookups). The installed distributions and the git commit cost some file system calls, so they
+    are looked at when the execution imported something, when its code mentions installing,
+    paths or git, and otherwise at most every ``interval`` seconds.
+    """
 
-    def changed(self) -> bool:
-        state = self._read()
-        if state == self._state:
-            return False
-        self._state = state
-        return True
+    def __init__(self, folder: str | None = None, interval: float = 2.0) -> None:
+        self.root = git.repository_root(folder or os.getcwd())
+        self.interval = interval
+        self._cheap = self._read_cheap()
+        self._costly = self._read_costly()
+        self._checked = time.monotonic()
 
-    def _read(self) -> tuple[Any, ...]:
-        root = git.repository_root(self.folder)
-        return (
-            packages.fingerprint(),
-            machine.variables(),
-            tuple(sorted(gpu.accelerators_loaded())),
-            git.head(root) if root else None,
-        )
+    def changed(self, source: str = "", imported: bool = False) -> bool:
+        changed = False
+        cheap = self._read_cheap()
+        if cheap != self._cheap:
+            self._cheap, changed = cheap, True
+        due = time.monotonic() - self._checked >= self.interval
+        if due or imported or _MENTIONS.search(source):
+            costly = self._read_costly()
+            self._checked = time.monotonic()
+            if costly != self._costly:
+                self._costly, changed = costly, True
+        return changed
+
+    def _read_cheap(self) -> tuple[Any, ...]:
+        return machine.variables(), tuple(gpu.accelerators_loaded())
+
+    def _read_costly(self) -> tuple[Any, ...]:
+        return packages.fingerprint(), git.head(self.root) if self.root else None

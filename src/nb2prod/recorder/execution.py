@@ -21,13 +21,50 @@ _SEED_CALL = re.compile(
 _STDLIB = frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module_names)
 
 
-def is_user_name(name: str, hidden: Mapping[str, Any]) -> bool:
-    return name not in hidden and not _IPYTHON_NAME.fullmatch(name)
+class Names:
+    """Snapshots of the user's names and the identity of what each is bound to.
 
+    IPython adds names of its own at every execution (``_i7``, ``_7``, ...), so a long session's
+    namespace is mostly IPython's. A snapshot costs in proportion to the user's names, not to the
+    session's length: names are kept in insertion order by the dict, so the names added since the
+    last snapshot are the ones after the last name it saw, read from the end. A count that does
+    not add up (a ``%reset``, the last name deleted) falls back to a full pass.
+    """
 
-def namespace(names: Mapping[str, Any], hidden: Mapping[str, Any]) -> dict[str, int]:
-    """The user's names and the identity of what each is bound to."""
-    return {k: id(v) for k, v in names.items() if is_user_name(k, hidden)}
+    def __init__(self, hidden: Mapping[str, Any]) -> None:
+        self.ignored = set(hidden)
+        self.user: set[str] = set()
+        self._last: str | None = None
+        self._size = 0
+
+    def snapshot(self, names: dict[str, Any]) -> dict[str, int]:
+        before = len(self.user)
+        self.user = {k for k in self.user if k in names}
+        added = self._added(names, before - len(self.user))
+        for name in added:
+            if name in self.ignored:
+                continue
+            if name[:1] == "_" and _IPYTHON_NAME.fullmatch(name):
+                self.ignored.add(name)
+            else:
+                self.user.add(name)
+        self._last, self._size = next(reversed(names), None), len(names)
+        return {k: id(names[k]) for k in self.user if k in names}
+
+    def _added(self, names: dict[str, Any], deleted: int) -> list[str]:
+        if self._last is None or self._last not in names:
+            return list(names)
+        added = []
+        try:
+            for name in reversed(names):
+                if name == self._last:
+                    break
+                added.append(name)
+        except RuntimeError:  # changed by another thread meanwhile
+            return list(names)
+        if len(names) != self._size + len(added) - deleted:
+            return list(names)
+        return added
 
 
 def names_changed(

@@ -40,9 +40,13 @@ class Collector:
         self.paths = []
         self.on = True
 
-    def stop(self, folder: str) -> list[dict[str, Any]]:
-        """Stop collecting; the data files read, each once, as records (see FORMAT.md)."""
+    def stop(self, folder: str | None = None) -> list[dict[str, Any]]:
+        """Stop collecting; the data files read, each once, as records (see FORMAT.md), with
+        paths relative to ``folder`` (default: the working folder) when inside it."""
         self.on = False
+        if not self.paths:
+            return []
+        folder = folder or os.getcwd()
         found, seen = [], set()
         with quiet():
             for raw in self.paths:

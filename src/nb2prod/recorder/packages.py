@@ -34,8 +34,11 @@ def installed(paths: Iterable[str] | None = None) -> dict[str, str]:
 
 
 def fingerprint(paths: Iterable[str] | None = None) -> tuple[tuple[str, int], ...]:
-    """The modification times of the folders: it changes when a distribution comes or goes."""
-    return tuple((folder, _mtime(folder)) for folder in _folders(paths))
+    """The path entries and their modification times: it changes when a distribution comes or
+    goes, or the path itself changes."""
+    return tuple(
+        (entry, _mtime(entry or os.curdir)) for entry in (sys.path if paths is None else paths)
+    )
 
 
 def distribution_of(module: str) -> str | None:

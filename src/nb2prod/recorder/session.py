@@ -13,6 +13,7 @@ import os
 import secrets
 import threading
 import time
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -40,26 +41,27 @@ class Recorder:
         self.shell = shell
         self.session = secrets.token_hex(8)
         self.environments: dict[str, dict[str, Any]] = {}
-        self.history: list[dict[str, Any]] = []
+        self.history: deque[dict[str, Any]] = deque()
+        self._uses: Counter[str] = Counter()
         self.sources: dict[str, str] = {}
         self.listeners: list[Listener] = []
         self.failures: list[str] = []
         self.modules = execution.Modules()
+        self.names = execution.Names(shell.user_ns_hidden)
         self.files = files.collector()
         self.watcher = environment.Watcher()
         self.environment = self.new_environment()
         self._pending: _Pending | None = None
+        self._executions = 0
+        self._after: tuple[int, dict[str, int]] | None = None
 
     def start(self) -> None:
-        self.shell.events.register("pre_run_cell", self.pre_run_cell)
-        self.shell.events.register("post_run_cell", self.post_run_cell)
+        for event, handler in self._handlers():
+            self.shell.events.register(event, handler)
         threading.Thread(target=_warm, name="nb2prod-warm", daemon=True).start()
 
     def stop(self) -> None:
-        for event, handler in (
-            ("pre_run_cell", self.pre_run_cell),
-            ("post_run_cell", self.post_run_cell),
-        ):
+        for event, handler in self._handlers():
             with contextlib.suppress(ValueError):
                 self.shell.events.unregister(event, handler)
         self.files.on = False
@@ -79,6 +81,24 @@ class Recorder:
             "sources": dict(self.sources),
         }
 
+    def _handlers(self) -> list[tuple[str, Callable[..., None]]]:
+        return [
+            ("pre_execute", self.pre_execute),
+            ("pre_run_cell", self.pre_run_cell),
+            ("post_run_cell", self.post_run_cell),
+        ]
+
+    def pre_execute(self) -> None:
+        """Every execution, silent ones too: the names seen after the last recorded one may
+        have changed since."""
+        self._executions += 1
+
+    def _names_before(self) -> dict[str, int]:
+        """The names now; the last execution's ``after`` when nothing ran since (saves a pass)."""
+        if self._after is not None and self._executions == self._after[0] + 1:
+            return self._after[1]
+        return self._names()
+
     def pre_run_cell(self, info: Any) -> None:
         try:
             self._pending = _Pending(
@@ -86,7 +106,7 @@ class Recorder:
                 source=getattr(info, "raw_cell", "") or "",
                 started=time.time(),
                 clock=time.perf_counter(),
-                names=self._names(),
+                names=self._names_before(),
                 modules=self.modules.current(),
             )
             self.files.start()
@@ -106,11 +126,13 @@ class Recorder:
             self._failed("post_run_cell", error)
 
     def _record(self, pending: _Pending, result: Any, duration: float) -> dict[str, Any]:
-        read = self.files.stop(os.getcwd())
-        defined, rebound, deleted = execution.names_changed(pending.names, self._names())
-        if self.watcher.changed():
-            self.environment = self.new_environment()
+        read = self.files.stop()
+        after = self._names()
+        self._after = (self._executions, after)
+        defined, rebound, deleted = execution.names_changed(pending.names, after)
         new = self.modules.current() - pending.modules
+        if self.watcher.changed(pending.source, bool(new)):
+            self.environment = self.new_environment()
         error = getattr(result, "error_in_exec", None) or getattr(result, "error_before_exec", None)
         return {
             "session": self.session,
@@ -131,12 +153,14 @@ class Recorder:
         }
 
     def _remember(self, record: dict[str, Any], source: str) -> None:
+        if len(self.history) == HISTORY_LIMIT:
+            dropped = self.history.popleft()["source_hash"]
+            self._uses[dropped] -= 1
+            if not self._uses[dropped]:
+                del self._uses[dropped], self.sources[dropped]
         self.history.append(record)
         self.sources[record["source_hash"]] = source
-        if len(self.history) > HISTORY_LIMIT:
-            del self.history[: len(self.history) - HISTORY_LIMIT]
-            kept = {r["source_hash"] for r in self.history}
-            self.sources = {k: v for k, v in self.sources.items() if k in kept}
+        self._uses[record["source_hash"]] += 1
         for listener in list(self.listeners):
             try:
                 listener(record, source, self.environment)
@@ -144,7 +168,7 @@ class Recorder:
                 self._failed("listener", error)
 
     def _names(self) -> dict[str, int]:
-        return execution.namespace(self.shell.user_ns, self.shell.user_ns_hidden)
+        return self.names.snapshot(self.shell.user_ns)
 
     def _failed(self, where: str, error: Exception) -> None:
         message = f"nb2prod recorder: {where} failed: {type(error).__name__}: {error}"
