@@ -326,7 +326,7 @@ def test_code_from_a_deleted_cell_that_a_cell_read_is_an_error(tmp_path: Path) -
     finding = only(report, "recorded-lost-code")
     assert (finding.severity, finding.cell, finding.cell_id) == (Severity.ERROR, 2, "b")
     assert "code a cell since deleted ran (`x = 41`) bound `x`" in finding.message
-    assert "cell 2 [2] read `x` from it" in finding.message
+    assert "cell 2 [2]'s last run read `x` from it" in finding.message
     assert finding.message.endswith(PROVEN)
     assert "Restore the code" in finding.hint
     assert not report.reproducible
@@ -480,3 +480,35 @@ def test_every_recorded_finding_says_it_is_proven(tmp_path: Path) -> None:
         for finding in recorded(report):
             assert finding.message.endswith(PROVEN)
             assert finding.hint
+
+
+# --- end to end: a real kernel with the recorder ----------------------------------------------
+
+
+@pytest.mark.kernel
+def test_a_real_recorded_out_of_order_run_is_proven(tmp_path: Path) -> None:
+    """A real kernel runs cell 3 before cell 2; the saved records prove what cell 2 read."""
+    from nb2prod.recorder.metadata import merge
+    from recording import RecordingKernel
+
+    sources = {"a": "x = 1", "b": "y = x * 2", "c": "x = 10"}
+    counts: dict[str, int] = {}
+    with RecordingKernel(str(tmp_path)) as kernel:
+        for cell_id in ("a", "c", "b"):
+            reply = kernel.run(sources[cell_id], cell_id)
+            assert reply["status"] == "ok", reply
+            counts[cell_id] = reply["execution_count"]
+        state = kernel.state()
+    notebook = new_notebook(
+        cells=[cell(i, sources[i], counts[i]) for i in ("a", "b", "c")],
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
+    path = tmp_path / "recorded.ipynb"
+    nbformat.write(nbformat.from_dict(merge(notebook, state)), str(path))
+    report = check_notebook(load(path))
+    finding = only(report, "out-of-order")
+    assert (finding.proof, finding.cell, finding.cell_id) == ("recorded", 2, "b")
+    assert f"`x` from cell 3 [{counts['c']}]" in finding.message
+    assert recorded(report) == [finding]

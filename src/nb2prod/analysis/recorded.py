@@ -40,8 +40,9 @@ def with_records(
     """The history findings with what ``records`` prove: inferred order findings about covered
     cells give way to the recorded ones."""
     timeline = build_timeline(code, reads_of, records)
+    covered = {cell.number for cell in timeline.last}
     keep = _still_inferred(timeline, code, reads_of)
-    kept = [f for f in inferred if not _superseded(f, timeline, keep)]
+    kept = [f for f in inferred if not _superseded(f, covered, keep)]
     wrong = mismatches(timeline, code)
     recorded = lost_code_findings(timeline, records)
     recorded += [
@@ -59,6 +60,8 @@ def _still_inferred(
 ) -> set[int]:
     """Cells an inferred order mismatch of a cell the records do not cover involves."""
     involved: set[int] = set()
+    if all(c in timeline.last for c in code if c.count is not None):
+        return involved  # every cell that shows a run is covered
     for found in _inferred_mismatches(code, reads_of).values():
         for m in found:
             if m.reader not in timeline.last:
@@ -66,14 +69,18 @@ def _still_inferred(
     return involved
 
 
-def _superseded(finding: Finding, timeline: Timeline, keep: set[int]) -> bool:
-    """An inferred order finding on a covered cell, which the records now say exactly."""
-    covered = {cell.number for cell in timeline.last}
-    if finding.cell not in covered or finding.cell in keep:
+def _superseded(finding: Finding, covered: set[int], keep: set[int]) -> bool:
+    """An inferred order finding on a covered cell, which the records now say exactly.
+
+    An inferred ``stale-output`` about state is about the cell's own reads; an inferred
+    ``out-of-order`` sits on the cell that ran early and may be about what other cells read, so
+    it stays while it involves a cell the records do not cover (``keep``).
+    """
+    if finding.cell not in covered:
         return False
-    if finding.kind == "out-of-order":
-        return True
-    return finding.kind == "stale-output" and finding.severity is Severity.ERROR
+    if finding.kind == "stale-output":
+        return finding.severity is Severity.ERROR
+    return finding.kind == "out-of-order" and finding.cell not in keep
 
 
 def _last_run(reader: Analysed, run: Run) -> str:
@@ -83,9 +90,9 @@ def _last_run(reader: Analysed, run: Run) -> str:
     return f"{reader.label}'s last run"
 
 
-def _topdown(reader: Analysed, name: str, code: list[Analysed]) -> Analysed | None:
-    above = [c for c in code if c.number < reader.number and name in c.facts.writes]
-    return above[-1] if above else None
+def _topdown(reader: Analysed, writers: list[Analysed]) -> Analysed | None:
+    """The cell that provides a name to ``reader`` top to bottom: the last writer above it."""
+    return next((w for w in reversed(writers) if w.number < reader.number), None)
 
 
 #: A name a cell read, the run it came from, and the cell it comes from top to bottom.
@@ -95,10 +102,14 @@ Mismatch = tuple[str, Run, Analysed | None]
 def mismatches(timeline: Timeline, code: list[Analysed]) -> dict[Analysed, list[Mismatch]]:
     """For each covered cell, the names its last run read from another cell than top to bottom
     (code no longer in the notebook is ``recorded-lost-code``'s to report)."""
+    writers: dict[str, list[Analysed]] = {}
+    for cell in code:
+        for name in cell.facts.writes:
+            writers.setdefault(name, []).append(cell)
     found: dict[Analysed, list[Mismatch]] = {}
     for reader in timeline.last:
         for name, provider in sorted(timeline.providers.get(reader, {}).items()):
-            top = _topdown(reader, name, code)
+            top = _topdown(reader, writers.get(name, []))
             if provider.cell is None or provider.cell is top:
                 continue
             if not _same_import(name, top, provider.cell):

@@ -16,7 +16,7 @@ from nb2prod.analysis.timeline import Run, Timeline, proven
 from nb2prod.findings import Finding, Severity
 from nb2prod.records import Records
 
-_RESTART = "then restart the kernel and run all cells"
+_RESTART = "restart the kernel and run all cells"
 
 
 def lost_code_findings(timeline: Timeline, records: Records) -> list[Finding]:
@@ -39,7 +39,7 @@ def _lost(runs: list[Run], timeline: Timeline, records: Records) -> Finding:
     owner = runs[0].owner
     subject = _subject(runs, owner, records)
     if readers:
-        return _read_from(subject, owner, readers)
+        return _read_from(subject, owner, readers, {n for run in runs for n in run.binds})
     bound = {name for run in runs for name in run.binds}
     if live:
         message = (
@@ -74,17 +74,21 @@ def _subject(runs: list[Run], owner: Analysed | None, records: Records) -> str:
     return f"code a cell since deleted ran{shown}"
 
 
-def _read_from(subject: str, owner: Analysed | None, readers: dict[Analysed, set[str]]) -> Finding:
+def _read_from(
+    subject: str, owner: Analysed | None, readers: dict[Analysed, set[str]], bound: set[str]
+) -> Finding:
     ordered = sorted(readers.items(), key=lambda item: item[0].number)
     used = {name for read in readers.values() for name in read}
-    reads = "; ".join(f"{reader.label} read {names(read)} from it" for reader, read in ordered)
+    reads = "; ".join(
+        f"{reader.label}'s last run read {names(read)} from it" for reader, read in ordered
+    )
     message = (
-        f"{subject} bound {names(used)}, and {reads} in its last run: those stored outputs come "
-        "from code the notebook no longer has (hidden state)"
+        f"{subject} bound {names(bound | used)}, and {reads}: those stored outputs come from code "
+        "the notebook no longer has (hidden state)"
     )
     hint = (
         f"Restore the code that sets {names(used)} in a cell above where it is read (or stop "
-        f"using it), {_RESTART} to confirm the notebook runs top to bottom."
+        f"using it), then {_RESTART} to confirm the notebook runs top to bottom."
     )
     where = owner if owner is not None else ordered[0][0]
     return proven("recorded-lost-code", Severity.ERROR, where, 0, message, hint)
