@@ -17,6 +17,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from nb2prod.analysis import check_notebook
+from nb2prod.analysis.recorded_data import file_sha256
 from nb2prod.analysis.timeline import PROVEN
 from nb2prod.findings import Finding, Report, Severity
 from nb2prod.notebook import load
@@ -456,6 +457,14 @@ def test_a_later_run_reading_other_content_proves_the_data_changed(tmp_path: Pat
     assert "cell 2 [2] read other content from it later" in finding.message
 
 
+def test_files_are_hashed_streaming_and_only_up_to_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.bin"
+    path.write_bytes(b"x" * 3_000_000)  # several chunks
+    assert file_sha256(str(path)) == _sha(b"x" * 3_000_000)
+    assert file_sha256(str(path), limit=1_000_000) is None
+    assert file_sha256(str(tmp_path / "missing.bin")) is None
+
+
 # --- how recorded findings are shown -------------------------------------------------------------
 
 
@@ -480,6 +489,20 @@ def test_every_recorded_finding_says_it_is_proven(tmp_path: Path) -> None:
         for finding in recorded(report):
             assert finding.message.endswith(PROVEN)
             assert finding.hint
+
+
+def test_odd_records_are_used_as_far_as_they_go(tmp_path: Path) -> None:
+    """No cell ids, no counts, no sessions, unknown files, failed runs: nothing breaks."""
+    odd = [
+        {**ran(None, "x = [1, 2]", 1, defined=["x"]), "execution_count": None, "session": None},
+        {**ran(None, "print(x)", 2, status="error"), "session": None},
+        ran("nowhere", "", 3, files=[{"path": "gone.csv", "size": None, "sha256": None}]),
+        {"source_hash": 7, "cell_id": "junk"},
+        ran("a", "x = [1, 2]", 4, files=[{"path": "", "sha256": "zz"}]),
+    ]
+    cells = [cell("a", "x = [1, 2]", 4), cell("b", "print(x)", 2)]
+    report = check(tmp_path, cells, odd)
+    assert {f.kind for f in recorded(report)} <= {"recorded-lost-code"}
 
 
 # --- end to end: a real kernel with the recorder ----------------------------------------------
