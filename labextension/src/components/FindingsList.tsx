@@ -8,6 +8,15 @@ export interface IFindingsListProps {
   onSelect: (finding: IFinding) => void;
 }
 
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Worst first, then in notebook order. */
+export function sortFindings(findings: readonly IFinding[]): IFinding[] {
+  return [...findings].sort(
+    (a, b) => RANK[a.severity] - RANK[b.severity] || a.cell - b.cell || a.line - b.line
+  );
+}
+
 function count(findings: IFinding[], severity: Severity): number {
   return findings.filter(f => f.severity === severity).length;
 }
@@ -82,9 +91,9 @@ function FindingItem(props: {
   );
 }
 
-/** The notebook's findings, worst first as the analysis gives them; each one leads to its cell. */
+/** The notebook's findings, worst first; each one leads to its cell. */
 export function FindingsList(props: IFindingsListProps): JSX.Element {
-  const findings = props.analysis.result?.findings ?? [];
+  const findings = sortFindings(props.analysis.result?.findings ?? []);
   return (
     <section className="nb2prod-card nb2prod-findings" aria-label="Findings">
       <header className="nb2prod-card-header">

@@ -1,0 +1,182 @@
+"""The nb2prod sidebar in a real JupyterLab, in the system Chromium, with a real kernel.
+
+A person opens an example, runs its cells out of order, sees the finding in the sidebar and
+clicks it to reach the cell; sees what the kernel runs on; converts a clean notebook and gets
+its package's files and README; converts one with hidden state and is told why not. The
+sidebar is photographed in the light and the dark theme (tests/ui/artifacts/).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import nbformat
+from playwright.sync_api import Page, expect
+
+from labdriver import ARTIFACTS, Lab
+from labpage import (
+    SIDEBAR,
+    active_cell,
+    cell_ids,
+    code_cells,
+    command,
+    open_notebook,
+    run_cell,
+)
+
+def tree_order(paths: list[str]) -> list[str]:
+    """Paths in the order a file tree lists them: in each folder, folders first, then files."""
+    return sorted(paths, key=lambda p: [(0, part) for part in p.split("/")[:-1]] + [(1, p)])
+
+
+GPU_REASONS = re.compile(r"none: (pynvml not installed|no NVIDIA driver|no NVIDIA GPU|NVML error)")
+
+
+#: What the analysis calls a cell that ran before a cell above it changed what it read: inferred
+#: from the execution counts (out-of-order), or proven by the kernel's record (stale-input).
+OUT_OF_ORDER_KINDS = {"out-of-order", "stale-input"}
+
+
+def photograph(page: Page, name: str) -> None:
+    """The sidebar (in a window tall enough to show all of it) and the whole window."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.mouse.move(0, 0)  # no hover highlight in the picture
+    size = page.viewport_size
+    page.set_viewport_size({"width": 1500, "height": 1400})
+    page.wait_for_timeout(800)  # the theme's stylesheet and a re-layout
+    page.locator(SIDEBAR).screenshot(path=str(ARTIFACTS / f"sidebar-{name}.png"))
+    page.screenshot(path=str(ARTIFACTS / f"lab-{name}.png"))
+    if size:
+        page.set_viewport_size(size)
+
+
+def test_out_of_order_run_is_found_marked_and_leads_to_its_cell(page: Page, lab: Lab) -> None:
+    name = "parameters_report.ipynb"
+    open_notebook(page, lab, name)
+    command(page, "notebook:clear-all-cell-outputs")
+    sidebar = page.locator(SIDEBAR)
+    # Cells 2 (parameters), 4 (loads `sales`), 6 (reads `sales`), then 4 again: cell 6 ran
+    # before the cell above it that set what it read.
+    for index, count in ((1, 1), (3, 2), (5, 3), (3, 4)):
+        run_cell(page, index, count)
+
+    item = sidebar.locator('.nb2prod-finding-item-error[data-cell="6"]')
+    expect(item).to_have_count(1, timeout=30_000)
+    assert item.get_attribute("data-kind") in OUT_OF_ORDER_KINDS
+    expect(item.locator(".nb2prod-severity")).to_have_text("error")
+    expect(item.locator(".nb2prod-finding-message")).to_contain_text("cell 4 [4]")
+    expect(item.locator(".nb2prod-finding-hint")).to_contain_text(
+        re.compile("restart the kernel", re.IGNORECASE)
+    )
+    # The kernel recorded the runs, so the analysis says the record proves it.
+    expect(item.locator(".nb2prod-badge-recorded")).to_have_text("recorded")
+    expect(sidebar.locator(".nb2prod-verdict")).to_contain_text("Not reproducible")
+    # Errors come first.
+    expect(sidebar.locator(".nb2prod-finding").first).to_have_class(
+        re.compile(r"nb2prod-finding-item-error")
+    )
+
+    # The cell carries the marker: a class on its node and a badge whose title says why.
+    marked = code_cells(page).nth(5)
+    expect(marked).to_have_class(re.compile(r"\bnb2prod-finding-error\b"))
+    expect(marked.locator(".nb2prod-cell-badge")).to_have_attribute(
+        "title", re.compile("|".join(OUT_OF_ORDER_KINDS))
+    )
+    expect(code_cells(page).nth(1)).not_to_have_class(re.compile(r"nb2prod-finding"))
+
+    # A click on the finding makes its cell the active one; so does Enter on a focused one.
+    run_cell(page, 1, 5)
+    assert active_cell(page)["index"] == 2
+    item.click()
+    ids = cell_ids(page)
+    assert active_cell(page) == {"index": 5, "id": ids[5]}
+    page.evaluate("() => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0; }")
+    item.focus()
+    page.keyboard.press("Enter")
+    assert active_cell(page)["index"] == 5
+
+    # The environment card: the kernel's Python, the notebook's import, why there is no GPU.
+    card = sidebar.locator(".nb2prod-env")
+    expect(card.locator(".nb2prod-badge-live")).to_have_text("live")
+    python = ".".join(map(str, sys.version_info[:3]))
+    expect(card.locator(".nb2prod-env-python")).to_have_text(f"{python} (CPython)")
+    expect(card.locator(".nb2prod-env-packages")).to_contain_text(f"pandas {version('pandas')}")
+    expect(card.locator(".nb2prod-env-gpu")).to_have_text(GPU_REASONS)
+
+    photograph(page, "light")
+
+    # Saved, the recorder's records are in the file as FORMAT.md says, and it stays valid.
+    command(page, "docmanager:save")
+    page.wait_for_function(
+        "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=20_000
+    )
+    saved = nbformat.read(lab.root / name, as_version=4)
+    nbformat.validate(saved)
+    records = saved.metadata["nb2prod"]
+    assert records["schema"] == 1
+    ran = [e["cell_id"] for e in records["history"] if e["cell_id"]]
+    assert ran == [ids[1], ids[3], ids[5], ids[3], ids[1]]
+    assert set(records["environments"]) == {e["environment"] for e in records["history"]}
+    assert saved.cells[5].metadata["nb2prod"]["execution_count"] == 3
+    assert saved.cells[3].metadata["nb2prod"]["execution_count"] == 4
+    assert "nb2prod" not in saved.cells[7].metadata  # never ran
+
+    # The same sidebar in the dark theme.
+    command(page, "apputils:change-theme", {"theme": "JupyterLab Dark"})
+    page.wait_for_function("() => document.body.dataset.jpThemeName === 'JupyterLab Dark'")
+    photograph(page, "dark")
+    command(page, "apputils:change-theme", {"theme": "JupyterLab Light"})
+    page.wait_for_function("() => document.body.dataset.jpThemeName === 'JupyterLab Light'")
+
+
+def test_convert_a_clean_example_shows_its_files_and_opens_the_readme(
+    page: Page, lab: Lab
+) -> None:
+    open_notebook(page, lab, "clean_analysis.ipynb")
+    sidebar = page.locator(SIDEBAR)
+    sidebar.get_by_role("button", name="Convert to package").click()
+
+    tree = sidebar.locator(".nb2prod-package").get_by_role("tree")
+    expect(tree).to_be_visible(timeout=120_000)
+    expect(sidebar.locator(".nb2prod-progress li").first).to_be_visible()
+    title = sidebar.locator(".nb2prod-package-title").inner_text()
+    output = re.search(r"written to (\S+)/", title)
+    assert output, title
+    folder = lab.root / output.group(1)
+    on_disk = sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and ".ipynb_checkpoints" not in p.parts  # JupyterLab's, on opening
+    )
+    shown = tree.locator(".nb2prod-tree-file")
+    assert shown.count() == len(on_disk)
+    assert "README.md" in on_disk and "pyproject.toml" in on_disk
+    photograph(page, "package")
+    assert shown.all_inner_texts() == [Path(p).name for p in tree_order(on_disk)]
+    # The package's README is open, in the current tab.
+    current = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.jp-mod-current")
+    expect(current).to_contain_text("README.md", timeout=30_000)
+    opened = page.evaluate("() => window.jupyterapp.shell.currentWidget.context.path")
+    assert opened == f"{output.group(1)}/README.md"
+
+
+def test_convert_with_hidden_state_is_refused_with_the_findings(page: Page, lab: Lab) -> None:
+    before = sorted(p.name for p in lab.root.iterdir())
+    open_notebook(page, lab, "hidden_state.ipynb")
+    page.locator(SIDEBAR).get_by_role("button", name="Convert to package").click()
+
+    toast = page.locator(".jp-Notification-Toast-error")
+    expect(toast).to_contain_text("Convert to package failed", timeout=60_000)
+    toast.get_by_role("button", name="Show details").click()
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog.locator("pre.nb2prod-details")).to_contain_text("code: refused")
+    expect(dialog.locator("pre.nb2prod-details")).to_contain_text("top_region")
+    page.screenshot(path=str(ARTIFACTS / "convert-refused.png"))
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_have_count(0)
+    after = sorted(p.name for p in lab.root.iterdir() if p.name != ".ipynb_checkpoints")
+    assert after == [n for n in before if n != ".ipynb_checkpoints"]
+
