@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, sync_playwright
-
 from labdriver import (
     ARTIFACTS,
     CHROMIUM,
@@ -24,6 +22,7 @@ from labdriver import (
     start_lab,
     stop_lab,
 )
+from playwright.sync_api import BrowserContext, Page, sync_playwright
 
 NOTEBOOKS = ["parameters_report.ipynb", "clean_analysis.ipynb", "hidden_state.ipynb"]
 

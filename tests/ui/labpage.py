@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import Locator, Page, expect
-
 from labdriver import Lab
+from playwright.sync_api import Locator, Page, expect
 
 SIDEBAR = "#nb2prod-sidebar"
 CURRENT = "window.jupyterapp.shell.currentWidget"
@@ -19,9 +18,7 @@ def open_notebook(page: Page, lab: Lab, name: str) -> None:
     """Open `name` and wait until its kernel is idle and the recorder records."""
     page.goto(lab.page_url(name))
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_function(
-        f"{CURRENT} && {CURRENT}.context && {CURRENT}.context.path === {name!r}"
-    )
+    page.wait_for_function(f"{CURRENT} && {CURRENT}.context && {CURRENT}.context.path === {name!r}")
     wait_kernel_idle(page)
     open_sidebar(page)
     expect(page.locator(f"{SIDEBAR} .nb2prod-recorder-status")).to_have_attribute(
@@ -77,6 +74,4 @@ def active_cell(page: Page) -> dict[str, Any]:
 
 
 def cell_ids(page: Page) -> list[str]:
-    return list(
-        page.evaluate(f"() => {CURRENT}.content.widgets.map(cell => cell.model.id)")
-    )
+    return list(page.evaluate(f"() => {CURRENT}.content.widgets.map(cell => cell.model.id)"))

@@ -14,8 +14,6 @@ from importlib.metadata import version
 from pathlib import Path
 
 import nbformat
-from playwright.sync_api import Page, expect
-
 from labdriver import ARTIFACTS, Lab
 from labpage import (
     SIDEBAR,
@@ -26,6 +24,8 @@ from labpage import (
     open_notebook,
     run_cell,
 )
+from playwright.sync_api import Page, expect
+
 
 def tree_order(paths: list[str]) -> list[str]:
     """Paths in the order a file tree lists them: in each folder, folders first, then files."""
@@ -132,9 +132,7 @@ def test_out_of_order_run_is_found_marked_and_leads_to_its_cell(page: Page, lab:
     page.wait_for_function("() => document.body.dataset.jpThemeName === 'JupyterLab Light'")
 
 
-def test_convert_a_clean_example_shows_its_files_and_opens_the_readme(
-    page: Page, lab: Lab
-) -> None:
+def test_convert_a_clean_example_shows_its_files_and_opens_the_readme(page: Page, lab: Lab) -> None:
     open_notebook(page, lab, "clean_analysis.ipynb")
     sidebar = page.locator(SIDEBAR)
     sidebar.get_by_role("button", name="Convert to package").click()
@@ -153,7 +151,8 @@ def test_convert_a_clean_example_shows_its_files_and_opens_the_readme(
     )
     shown = tree.locator(".nb2prod-tree-file")
     assert shown.count() == len(on_disk)
-    assert "README.md" in on_disk and "pyproject.toml" in on_disk
+    assert "README.md" in on_disk
+    assert "pyproject.toml" in on_disk
     photograph(page, "package")
     assert shown.all_inner_texts() == [Path(p).name for p in tree_order(on_disk)]
     # The package's README is open, in the current tab.
@@ -179,4 +178,3 @@ def test_convert_with_hidden_state_is_refused_with_the_findings(page: Page, lab:
     expect(dialog).to_have_count(0)
     after = sorted(p.name for p in lab.root.iterdir() if p.name != ".ipynb_checkpoints")
     assert after == [n for n in before if n != ".ipynb_checkpoints"]
-
