@@ -47,7 +47,9 @@ def _analyse(source: str, notebook_dir: str) -> CellFacts:
     try:
         parsed = parse_cell(source)
     except ParseFailure as failure:
-        facts.syntax_error = Note("syntax-error", Pos(failure.line, failure.col), failure.message)
+        # IPython's rewriting may add a line; the error is never below the cell's last line
+        line = min(failure.line, source.count("\n") + 1)
+        facts.syntax_error = Note("syntax-error", Pos(line, failure.col), failure.message)
         return facts
     visitor = CellVisitor(
         facts,
