@@ -445,6 +445,16 @@ def test_an_unchanged_data_file_or_a_missing_one_is_no_finding(tmp_path: Path) -
     assert check(tmp_path, [cell("a", READER, 1, "2\n")], history).findings == ()
 
 
+def test_files_outside_the_notebooks_folder_are_never_read(tmp_path: Path) -> None:
+    notebook_dir = tmp_path / "nb"
+    notebook_dir.mkdir()
+    outside = tmp_path / "secret.txt"
+    outside.write_bytes(b"changed since")
+    files = [_reading(str(outside), b"original"), _reading("../secret.txt", b"original")]
+    history = [ran("a", READER, 1, defined=["rows"], files=files)]
+    assert check(notebook_dir, [cell("a", READER, 1, "2\n")], history).findings == ()
+
+
 def test_a_later_run_reading_other_content_proves_the_data_changed(tmp_path: Path) -> None:
     again = "rows2 = open('data.csv').read()"
     cells = [cell("a", READER, 1, "2\n"), cell("b", again, 2)]

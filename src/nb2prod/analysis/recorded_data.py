@@ -52,7 +52,12 @@ def _read_later(run: Run, read: FileRead, reads: list[tuple[Run, FileRead]]) -> 
 
 
 def _on_disk(read: FileRead, directory: str, digests: dict[str, str | None]) -> str | None:
-    path = read.path if os.path.isabs(read.path) else os.path.join(directory, read.path)
+    """Why the file as it is now differs, for files inside the notebook's folder only: a record
+    names any path, and reading outside the folder would let a crafted notebook probe the
+    machine that checks it (the server's analyze endpoint)."""
+    path = os.path.realpath(os.path.join(directory, read.path))
+    if not path.startswith(os.path.realpath(directory) + os.sep):
+        return None
     try:
         info = os.stat(path)
     except (OSError, ValueError):
