@@ -147,16 +147,8 @@ class _Builder:
         files["pyproject.toml"] = self._pyproject()
         files["Dockerfile"] = self._dockerfile()
         files[".dockerignore"] = render_dockerignore()
-        facts = self._readme_facts(tests)
-        facts["recorded"] = readme_sections(
-            self.environment,
-            self.inputs,
-            self._dependencies(),
-            base_image(self._python(), cuda_of(self.environment)),
-            self.name,
-            {shipped: test.name for shipped, test in checks.items()},
-        )
-        files["README.md"] = render_readme(facts)
+        checked = {shipped: test.name for shipped, test in checks.items()}
+        files["README.md"] = render_readme(self._readme_facts(tests, checked))
         files["nb2prod.json"] = self._provenance(tests)
         return package
 
@@ -300,8 +292,15 @@ class _Builder:
             package=self.name,
         )
 
-    def _readme_facts(self, tests: list[GeneratedTest]) -> dict[str, object]:
+    def _readme_facts(
+        self, tests: list[GeneratedTest], checked: dict[str, str]
+    ) -> dict[str, object]:
+        """What the README shows; ``checked``: shipped data file -> the test of its hash."""
+        image = base_image(self._python(), cuda_of(self.environment))
         return {
+            "recorded": readme_sections(
+                self.environment, self.inputs, self._dependencies(), image, self.name, checked
+            ),
             "name": self.name,
             "title": self.title,
             "notebook": self.notebook_name,
