@@ -19,10 +19,16 @@ The notebooks below are what `convert` lifts into packages; each runs once, top 
 * helpers_and_asserts.ipynb: unit-conversion and text helpers and a small class, called with
   concrete arguments (bare expressions) and checked by the notebook's own asserts.
 * parameters_report.ipynb: a papermill-style report; its first code cell is tagged `parameters`.
+
+And one notebook saved with the kernel recorder's records (`nb2prod run`):
+
+* recorded_analysis.ipynb: clean_analysis.ipynb run top to bottom by `nb2prod run`, so it carries
+  the environment it ran on, each execution's record and the data file it read.
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -416,6 +422,12 @@ PARAMETERS: list[Cell] = [
 ]
 
 
+def record(source: Path, out: Path) -> None:
+    """``nb2prod run`` ``source`` into ``out``: the same notebook with the recorder's records."""
+    command = [sys.executable, "-m", "nb2prod", "run", str(source), "-o", str(out)]
+    subprocess.run(command, check=True)
+
+
 def main() -> None:
     build(CLEAN, list(range(len(CLEAN))), EXAMPLES / "clean_analysis.ipynb")
     build(HIDDEN, HIDDEN_STEPS, EXAMPLES / "hidden_state.ipynb")
@@ -430,6 +442,7 @@ def main() -> None:
         EXAMPLES / "parameters_report.ipynb",
         tags={1: ["parameters"]},
     )
+    record(EXAMPLES / "clean_analysis.ipynb", EXAMPLES / "recorded_analysis.ipynb")
     print("built", ", ".join(sorted(p.name for p in EXAMPLES.glob("*.ipynb"))))
 
 
