@@ -132,7 +132,10 @@ export function writeCellRecord(model: INotebookModel, execution: IExecution): b
   for (let i = 0; i < model.cells.length; i++) {
     const cell = model.cells.get(i);
     if (cell.id === execution.cell_id && cell.type === 'code') {
-      cell.setMetadata(METADATA_KEY, cellRecord(execution));
+      const record = cellRecord(execution);
+      if (JSON.stringify(cell.getMetadata(METADATA_KEY)) !== JSON.stringify(record)) {
+        cell.setMetadata(METADATA_KEY, record);
+      }
       return true;
     }
   }

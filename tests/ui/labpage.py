@@ -47,13 +47,34 @@ def command(page: Page, name: str, args: dict[str, Any] | None = None) -> Any:
     )
 
 
-def code_cells(page: Page) -> Locator:
+def cells(page: Page) -> Locator:
     return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
+
+
+def watch_recorder(page: Page) -> None:
+    """Start noting each state the sidebar's recorder line goes through (see `recorder_states`)."""
+    page.evaluate(
+        f"""() => {{
+          const line = document.querySelector('{SIDEBAR} .nb2prod-recorder-status');
+          window.nb2prodStates = [];
+          new MutationObserver(() => window.nb2prodStates.push(line.dataset.state))
+            .observe(line, {{attributes: true, attributeFilter: ['data-state']}});
+        }}"""
+    )
+
+
+def wait_recorder_restarted(page: Page) -> None:
+    """Wait until the recorder, watched since `watch_recorder`, left and came back to recording."""
+    page.wait_for_function(
+        """() => window.nb2prodStates.some(s => s !== 'recording')
+                 && window.nb2prodStates[window.nb2prodStates.length - 1] === 'recording'""",
+        timeout=60_000,
+    )
 
 
 def run_cell(page: Page, index: int, expected_count: int) -> None:
     """Click into cell `index` (0-based over all cells), Shift+Enter, wait for its prompt."""
-    cell = code_cells(page).nth(index)
+    cell = cells(page).nth(index)
     cell.locator(".jp-InputArea-editor").click()
     page.keyboard.press("Shift+Enter")
     expect(cell.locator(".jp-InputArea-prompt")).to_have_text(

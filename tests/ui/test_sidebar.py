@@ -19,10 +19,12 @@ from labpage import (
     SIDEBAR,
     active_cell,
     cell_ids,
-    code_cells,
+    cells,
     command,
     open_notebook,
     run_cell,
+    wait_recorder_restarted,
+    watch_recorder,
 )
 from playwright.sync_api import Page, expect
 
@@ -47,7 +49,9 @@ def photograph(page: Page, name: str) -> None:
     size = page.viewport_size
     page.set_viewport_size({"width": 1500, "height": 1400})
     page.wait_for_timeout(800)  # the theme's stylesheet and a re-layout
-    page.locator(SIDEBAR).screenshot(path=str(ARTIFACTS / f"sidebar-{name}.png"))
+    page.locator(f"{SIDEBAR} .nb2prod-sidebar-content").screenshot(
+        path=str(ARTIFACTS / f"sidebar-{name}.png")
+    )
     page.screenshot(path=str(ARTIFACTS / f"lab-{name}.png"))
     if size:
         page.set_viewport_size(size)
@@ -80,12 +84,12 @@ def test_out_of_order_run_is_found_marked_and_leads_to_its_cell(page: Page, lab:
     )
 
     # The cell carries the marker: a class on its node and a badge whose title says why.
-    marked = code_cells(page).nth(5)
+    marked = cells(page).nth(5)
     expect(marked).to_have_class(re.compile(r"\bnb2prod-finding-error\b"))
     expect(marked.locator(".nb2prod-cell-badge")).to_have_attribute(
         "title", re.compile("|".join(OUT_OF_ORDER_KINDS))
     )
-    expect(code_cells(page).nth(1)).not_to_have_class(re.compile(r"nb2prod-finding"))
+    expect(cells(page).nth(1)).not_to_have_class(re.compile(r"nb2prod-finding"))
 
     # A click on the finding makes its cell the active one; so does Enter on a focused one.
     run_cell(page, 1, 5)
@@ -108,6 +112,13 @@ def test_out_of_order_run_is_found_marked_and_leads_to_its_cell(page: Page, lab:
 
     photograph(page, "light")
 
+    # After a kernel restart the recorder is loaded again: the next run is recorded too.
+    watch_recorder(page)
+    page.evaluate("() => { void window.jupyterapp.commands.execute('notebook:restart-kernel'); }")
+    page.locator(".jp-Dialog").get_by_role("button", name="Confirm Kernel Restart").click()
+    wait_recorder_restarted(page)
+    run_cell(page, 1, 1)
+
     # Saved, the recorder's records are in the file as FORMAT.md says, and it stays valid.
     command(page, "docmanager:save")
     page.wait_for_function(
@@ -118,10 +129,14 @@ def test_out_of_order_run_is_found_marked_and_leads_to_its_cell(page: Page, lab:
     records = saved.metadata["nb2prod"]
     assert records["schema"] == 1
     ran = [e["cell_id"] for e in records["history"] if e["cell_id"]]
-    assert ran == [ids[1], ids[3], ids[5], ids[3], ids[1]]
+    assert ran == [ids[1], ids[3], ids[5], ids[3], ids[1], ids[1]]
+    sessions = [e["session"] for e in records["history"] if e["cell_id"]]
+    assert len(set(sessions[:5])) == 1
+    assert sessions[5] != sessions[0]  # the restarted kernel's
     assert set(records["environments"]) == {e["environment"] for e in records["history"]}
     assert saved.cells[5].metadata["nb2prod"]["execution_count"] == 3
     assert saved.cells[3].metadata["nb2prod"]["execution_count"] == 4
+    assert saved.cells[1].metadata["nb2prod"]["execution_count"] == 1  # after the restart
     assert "nb2prod" not in saved.cells[7].metadata  # never ran
 
     # The same sidebar in the dark theme.
@@ -165,6 +180,14 @@ def test_convert_a_clean_example_shows_its_files_and_opens_the_readme(page: Page
 def test_convert_with_hidden_state_is_refused_with_the_findings(page: Page, lab: Lab) -> None:
     before = sorted(p.name for p in lab.root.iterdir())
     open_notebook(page, lab, "hidden_state.ipynb")
+    # The last cell's finding, clicked, brings that cell into view and makes it active.
+    last = cells(page).nth(11)
+    expect(last).not_to_be_in_viewport()
+    page.locator(f'{SIDEBAR} .nb2prod-finding-item-error[data-cell="12"]').first.click()
+    expect(last).to_be_in_viewport()
+    assert active_cell(page)["index"] == 11
+    expect(last).to_have_class(re.compile(r"\bnb2prod-finding-error\b"))
+
     page.locator(SIDEBAR).get_by_role("button", name="Convert to package").click()
 
     toast = page.locator(".jp-Notification-Toast-error")
