@@ -23,9 +23,9 @@ export function canonical(name: string): string {
 }
 
 /**
- * The packages worth showing: those the notebook imports, in the order it
- * first imports them (recorded imports, then import lines of the cells), else
- * the first few the environment has.
+ * The packages worth showing: those the notebook's cells import, in cell
+ * order, then those the recorded executions imported (what those pulled in),
+ * else the first few the environment has.
  */
 export function keyPackages(
   env: IEnvironment,
@@ -45,14 +45,14 @@ export function keyPackages(
       chosen.set(key, found);
     }
   };
-  for (const execution of history) {
-    for (const imported of execution.imports ?? []) {
-      add(imported.distribution, imported.version);
-    }
-  }
   for (const source of cellSources) {
     for (const match of source.matchAll(IMPORT)) {
       add(ALIASES[match[1]] ?? match[1]);
+    }
+  }
+  for (const execution of history) {
+    for (const imported of execution.imports ?? []) {
+      add(imported.distribution, imported.version);
     }
   }
   if (chosen.size === 0) {
