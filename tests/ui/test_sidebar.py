@@ -42,6 +42,10 @@ GPU_REASONS = re.compile(r"none: (pynvml not installed|no NVIDIA driver|no NVIDI
 OUT_OF_ORDER_KINDS = {"out-of-order", "stale-input"}
 
 
+def saved_source(lab: Lab, name: str, index: int) -> str:
+    return str(nbformat.read(lab.root / name, as_version=4).cells[index].source)
+
+
 def photograph(page: Page, name: str) -> None:
     """The sidebar (in a window tall enough to show all of it) and the whole window."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -118,6 +122,11 @@ def test_out_of_order_run_is_found_marked_and_leads_to_its_cell(page: Page, lab:
     page.locator(".jp-Dialog").get_by_role("button", name="Confirm Kernel Restart").click()
     wait_recorder_restarted(page)
     run_cell(page, 1, 1)
+    # Edited since it ran, cell 2's code is in no cell any more: the file keeps it in `sources`.
+    ran_code = saved_source(lab, name, 1)
+    cells(page).nth(1).locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("  # edited")
 
     # Saved, the recorder's records are in the file as FORMAT.md says, and it stays valid.
     command(page, "docmanager:save")
@@ -138,6 +147,11 @@ def test_out_of_order_run_is_found_marked_and_leads_to_its_cell(page: Page, lab:
     assert saved.cells[3].metadata["nb2prod"]["execution_count"] == 4
     assert saved.cells[1].metadata["nb2prod"]["execution_count"] == 1  # after the restart
     assert "nb2prod" not in saved.cells[7].metadata  # never ran
+    assert saved.cells[1].source == ran_code + "  # edited"
+    assert list(records["sources"].values()) == [ran_code]
+    assert set(records["sources"]) == {
+        e["source_hash"] for e in records["history"] if e["cell_id"] == ids[1]
+    }
 
     # The same sidebar in the dark theme.
     command(page, "apputils:change-theme", {"theme": "JupyterLab Dark"})
@@ -175,6 +189,18 @@ def test_convert_a_clean_example_shows_its_files_and_opens_the_readme(page: Page
     expect(current).to_contain_text("README.md", timeout=30_000)
     opened = page.evaluate("() => window.jupyterapp.shell.currentWidget.context.path")
     assert opened == f"{output.group(1)}/README.md"
+
+    # Converting again: the folder exists; the notification offers to overwrite it.
+    (folder / "stale.txt").write_text("from an earlier conversion")
+    sidebar.get_by_role("button", name="Convert to package").click()
+    toast = page.locator(".jp-Notification-Toast-error")
+    expect(toast).to_contain_text("Convert to package failed", timeout=60_000)
+    toast.get_by_role("button", name="Overwrite").click()
+    expect(sidebar.locator(".nb2prod-package").get_by_role("tree")).to_be_visible(timeout=120_000)
+    expect(page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.jp-mod-current")).to_contain_text(
+        "README.md"
+    )
+    assert not (folder / "stale.txt").exists()
 
 
 def test_convert_with_hidden_state_is_refused_with_the_findings(page: Page, lab: Lab) -> None:

@@ -101,13 +101,6 @@ export class KernelRecorder implements IDisposable {
     }
   }
 
-  /** Ask the kernel for a fresh environment record. */
-  snapshot(): void {
-    if (this._comm && !this._comm.isDisposed) {
-      this._comm.send({ type: 'snapshot' });
-    }
-  }
-
   dispose(): void {
     if (this._isDisposed) {
       return;
