@@ -3,23 +3,39 @@ examples/, real files written; requests with and without the server's token."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from jupyter_core.utils import ensure_event_loop
 from jupyter_server.auth import Authorizer
+
+# pytest-jupyter's fixtures, for this module only: as a plugin (``pytest_plugins``) its autouse
+# event loop and server clean-up would wrap every test of the suite, and break those that run
+# their own loop (tests/ui). Its hook that runs ``async def`` tests is replaced by @asynchronous.
+from pytest_jupyter.jupyter_server import *  # noqa: F403
 from tornado.httpclient import AsyncHTTPClient
 
 from server_helpers import Fetch, answer, call, failure, files_under, recorded, stream
 
-pytest_plugins = ["pytest_jupyter.jupyter_server"]
-
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 GOLDEN = ROOT / "tests" / "data" / "packages"
+
+
+def asynchronous(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
+    """Run an ``async def`` test on pytest-jupyter's event loop, as its plugin would."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        ensure_event_loop(prefer_selector_loop=True).run_until_complete(test(*args, **kwargs))
+
+    return run
 
 
 @pytest.fixture
@@ -39,6 +55,7 @@ def root(jp_root_dir: Path) -> Path:
 # --- analyze ------------------------------------------------------------------------------------
 
 
+@asynchronous
 async def test_analyze_a_saved_notebook(jp_fetch: Fetch, root: Path) -> None:
     found = answer(await call(jp_fetch, "analyze", {"path": "parameters_report.ipynb"}))
     assert found["path"] == "parameters_report.ipynb"
@@ -46,6 +63,7 @@ async def test_analyze_a_saved_notebook(jp_fetch: Fetch, root: Path) -> None:
     assert not [f for f in found["findings"] if f["severity"] == "error"]
 
 
+@asynchronous
 async def test_analyze_of_hidden_state_finds_out_of_order_execution(
     jp_fetch: Fetch, root: Path
 ) -> None:
@@ -58,6 +76,7 @@ async def test_analyze_of_hidden_state_finds_out_of_order_execution(
     assert str(root) not in json.dumps(found), "the server's own folders leak into the answer"
 
 
+@asynchronous
 async def test_analyze_the_open_notebook_content_not_the_saved_file(
     jp_fetch: Fetch, root: Path
 ) -> None:
@@ -68,6 +87,7 @@ async def test_analyze_the_open_notebook_content_not_the_saved_file(
     assert (found["path"], found["reproducible"]) == ("hidden_state.ipynb", True)
 
 
+@asynchronous
 async def test_analyze_content_of_a_notebook_not_saved_yet(jp_fetch: Fetch, root: Path) -> None:
     content = json.loads((root / "hidden_state.ipynb").read_text())
     body = {"path": "drafts/Untitled.ipynb", "content": content}
@@ -78,6 +98,7 @@ async def test_analyze_content_of_a_notebook_not_saved_yet(jp_fetch: Fetch, root
 # --- convert ------------------------------------------------------------------------------------
 
 
+@asynchronous
 async def test_convert_without_lock_streams_progress_and_writes_the_package(
     jp_fetch: Fetch, root: Path
 ) -> None:
@@ -102,6 +123,7 @@ async def test_convert_without_lock_streams_progress_and_writes_the_package(
         assert (written / name).read_bytes() == (golden / name).read_bytes(), name
 
 
+@asynchronous
 async def test_convert_output_defaults_to_the_package_name_beside_the_notebook(
     jp_fetch: Fetch, root: Path
 ) -> None:
@@ -113,6 +135,7 @@ async def test_convert_output_defaults_to_the_package_name_beside_the_notebook(
     assert (root / "work" / "my_analysis" / "src" / "my_analysis" / "pipeline.py").is_file()
 
 
+@asynchronous
 async def test_convert_refuses_hidden_state_with_its_findings(jp_fetch: Fetch, root: Path) -> None:
     response = await call(jp_fetch, "convert", {"path": "hidden_state.ipynb", "lock": False})
     message = failure(response, 409, "refused")
@@ -122,6 +145,7 @@ async def test_convert_refuses_hidden_state_with_its_findings(jp_fetch: Fetch, r
     assert not (root / "hidden_state").exists()
 
 
+@asynchronous
 async def test_convert_into_an_existing_folder_needs_force(jp_fetch: Fetch, root: Path) -> None:
     kept = root / "taken" / "notes.txt"
     kept.parent.mkdir()
@@ -135,6 +159,7 @@ async def test_convert_into_an_existing_folder_needs_force(jp_fetch: Fetch, root
     assert (root / "taken" / "pyproject.toml").is_file()
 
 
+@asynchronous
 async def test_convert_never_replaces_the_root_or_the_notebook_folder(
     jp_fetch: Fetch, root: Path
 ) -> None:
@@ -149,6 +174,7 @@ async def test_convert_never_replaces_the_root_or_the_notebook_folder(
     assert (root / "parameters_report.ipynb").is_file()
 
 
+@asynchronous
 async def test_a_lock_failure_ends_the_stream_and_writes_nothing(
     jp_fetch: Fetch, root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -166,6 +192,7 @@ async def test_a_lock_failure_ends_the_stream_and_writes_nothing(
 
 @pytest.mark.network
 @pytest.mark.slow
+@asynchronous
 async def test_convert_with_lock_writes_a_hash_locked_package(jp_fetch: Fetch, root: Path) -> None:
     body = {"path": "parameters_report.ipynb", "output": "locked"}
     response = await jp_fetch(
@@ -182,6 +209,7 @@ async def test_convert_with_lock_writes_a_hash_locked_package(jp_fetch: Fetch, r
 # --- environment --------------------------------------------------------------------------------
 
 
+@asynchronous
 async def test_environment_of_a_notebook_without_records_is_empty(
     jp_fetch: Fetch, root: Path
 ) -> None:
@@ -196,6 +224,7 @@ async def test_environment_of_a_notebook_without_records_is_empty(
     }
 
 
+@asynchronous
 async def test_environment_returns_the_records_and_the_current_one(
     jp_fetch: Fetch, root: Path
 ) -> None:
@@ -220,6 +249,7 @@ REQUESTS = [
 
 
 @pytest.mark.parametrize(("method", "endpoint", "body"), REQUESTS)
+@asynchronous
 async def test_a_request_without_the_token_is_refused(
     jp_fetch: Fetch,
     jp_serverapp: Any,
@@ -258,6 +288,7 @@ def links_out(root: Path, tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("path", OUTSIDE)
+@asynchronous
 async def test_a_path_outside_the_root_is_refused(
     jp_fetch: Fetch, links_out: Path, path: str
 ) -> None:
@@ -268,6 +299,7 @@ async def test_a_path_outside_the_root_is_refused(
 
 
 @pytest.mark.parametrize("output", ["../pkg", "/tmp/pkg", "linked/pkg"])
+@asynchronous
 async def test_an_output_outside_the_root_is_refused(
     jp_fetch: Fetch, links_out: Path, output: str
 ) -> None:
@@ -276,12 +308,14 @@ async def test_an_output_outside_the_root_is_refused(
     assert not (links_out / "pkg").exists()
 
 
+@asynchronous
 async def test_a_link_inside_the_root_is_followed(jp_fetch: Fetch, root: Path) -> None:
     (root / "alias.ipynb").symlink_to(root / "parameters_report.ipynb")
     found = answer(await call(jp_fetch, "analyze", {"path": "alias.ipynb"}))
     assert (found["path"], found["reproducible"]) == ("alias.ipynb", True)
 
 
+@asynchronous
 async def test_a_truncated_notebook_is_unusable(jp_fetch: Fetch, root: Path) -> None:
     text = (root / "parameters_report.ipynb").read_text()
     (root / "broken.ipynb").write_text(text[: len(text) // 2])
@@ -303,6 +337,7 @@ async def test_a_truncated_notebook_is_unusable(jp_fetch: Fetch, root: Path) -> 
         (7, "not a Jupyter notebook"),
     ],
 )
+@asynchronous
 async def test_bad_content_is_unusable(
     jp_fetch: Fetch, root: Path, content: Any, reason: str
 ) -> None:
@@ -324,12 +359,14 @@ async def test_bad_content_is_unusable(
         ("convert", b"", "not JSON"),
     ],
 )
+@asynchronous
 async def test_bad_requests(
     jp_fetch: Fetch, root: Path, endpoint: str, body: Any, named: str
 ) -> None:
     assert named in failure(await call(jp_fetch, endpoint, body), 400, "bad-request")
 
 
+@asynchronous
 async def test_missing_files_and_arguments(jp_fetch: Fetch, root: Path) -> None:
     failure(await call(jp_fetch, "analyze", {"path": "nope.ipynb"}), 404, "not-found")
     failure(await call(jp_fetch, "environment", path="nope.ipynb"), 404, "not-found")
@@ -347,6 +384,7 @@ async def test_missing_files_and_arguments(jp_fetch: Fetch, root: Path) -> None:
         }
     ],
 )
+@asynchronous
 async def test_a_body_over_the_configured_limit_is_413(jp_fetch: Fetch, root: Path) -> None:
     content = json.loads((root / "parameters_report.ipynb").read_text())
     body = {"path": "parameters_report.ipynb", "content": content}
@@ -356,6 +394,7 @@ async def test_a_body_over_the_configured_limit_is_413(jp_fetch: Fetch, root: Pa
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+@asynchronous
 async def test_an_unreadable_notebook_is_unusable(jp_fetch: Fetch, root: Path) -> None:
     (root / "parameters_report.ipynb").chmod(0)
     message = failure(
@@ -377,6 +416,7 @@ class ReadOnly(Authorizer):
     "jp_server_config",
     [{"ServerApp": {"jpserver_extensions": {"nb2prod": True}, "authorizer_class": ReadOnly}}],
 )
+@asynchronous
 async def test_the_authorizer_decides_who_may_convert(jp_fetch: Fetch, root: Path) -> None:
     assert answer(await call(jp_fetch, "analyze", {"path": "parameters_report.ipynb"}))
     assert answer(await call(jp_fetch, "environment", path="parameters_report.ipynb"))
