@@ -166,7 +166,7 @@ def test_convert_a_clean_example_shows_its_files_and_opens_the_readme(page: Page
     sidebar = page.locator(SIDEBAR)
     sidebar.get_by_role("button", name="Convert to package").click()
 
-    tree = sidebar.locator(".nb2prod-package").get_by_role("tree")
+    tree = sidebar.locator(".nb2prod-package").get_by_role("list", name="Package files")
     expect(tree).to_be_visible(timeout=120_000)
     expect(sidebar.locator(".nb2prod-progress li").first).to_be_visible()
     title = sidebar.locator(".nb2prod-package-title").inner_text()
@@ -196,7 +196,9 @@ def test_convert_a_clean_example_shows_its_files_and_opens_the_readme(page: Page
     toast = page.locator(".jp-Notification-Toast-error")
     expect(toast).to_contain_text("Convert to package failed", timeout=60_000)
     toast.get_by_role("button", name="Overwrite").click()
-    expect(sidebar.locator(".nb2prod-package").get_by_role("tree")).to_be_visible(timeout=120_000)
+    expect(
+        sidebar.locator(".nb2prod-package").get_by_role("list", name="Package files")
+    ).to_be_visible(timeout=120_000)
     expect(page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.jp-mod-current")).to_contain_text(
         "README.md"
     )

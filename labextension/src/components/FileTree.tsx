@@ -39,9 +39,12 @@ function Branch(props: {
   onOpen: (path: string) => void;
 }): JSX.Element {
   return (
-    <ul className="nb2prod-tree" role={props.depth === 0 ? 'tree' : 'group'}>
+    <ul
+      className="nb2prod-tree"
+      aria-label={props.depth === 0 ? 'Package files' : undefined}
+    >
       {props.nodes.map(node => (
-        <li key={node.name} role="treeitem" aria-level={props.depth + 1}>
+        <li key={node.name}>
           {node.path === null ? (
             <>
               <span className="nb2prod-tree-folder">

@@ -59,34 +59,36 @@ function FindingItem(props: {
     }
   };
   return (
-    <li
-      className={`nb2prod-finding nb2prod-finding-item-${finding.severity}`}
-      role="button"
-      tabIndex={0}
-      data-kind={finding.kind}
-      data-cell={finding.cell}
-      aria-label={`${finding.severity} ${finding.kind} in ${where}: ${finding.message}`}
-      title={finding.cell > 0 ? `Go to ${where}` : undefined}
-      onClick={() => onSelect(finding)}
-      onKeyDown={onKeyDown}
-    >
-      <div className="nb2prod-finding-head">
-        <span className={`nb2prod-severity nb2prod-severity-${finding.severity}`}>
-          {finding.severity}
-        </span>
-        <span className="nb2prod-finding-kind">{finding.kind}</span>
-        <span className="nb2prod-finding-where">{where}</span>
-        {finding.proof === 'recorded' && (
-          <span
-            className="nb2prod-badge nb2prod-badge-recorded"
-            title="The kernel's execution record proves this finding"
-          >
-            recorded
+    <li className="nb2prod-finding-entry">
+      <div
+        className={`nb2prod-finding nb2prod-finding-item-${finding.severity}`}
+        role="button"
+        tabIndex={0}
+        data-kind={finding.kind}
+        data-cell={finding.cell}
+        aria-label={`${finding.severity} ${finding.kind} in ${where}: ${finding.message}`}
+        title={finding.cell > 0 ? `Go to ${where}` : undefined}
+        onClick={() => onSelect(finding)}
+        onKeyDown={onKeyDown}
+      >
+        <div className="nb2prod-finding-head">
+          <span className={`nb2prod-severity nb2prod-severity-${finding.severity}`}>
+            {finding.severity}
           </span>
-        )}
+          <span className="nb2prod-finding-kind">{finding.kind}</span>
+          <span className="nb2prod-finding-where">{where}</span>
+          {finding.proof === 'recorded' && (
+            <span
+              className="nb2prod-badge nb2prod-badge-recorded"
+              title="The kernel's execution record proves this finding"
+            >
+              recorded
+            </span>
+          )}
+        </div>
+        <div className="nb2prod-finding-message">{finding.message}</div>
+        {finding.hint && <div className="nb2prod-finding-hint">{finding.hint}</div>}
       </div>
-      <div className="nb2prod-finding-message">{finding.message}</div>
-      {finding.hint && <div className="nb2prod-finding-hint">{finding.hint}</div>}
     </li>
   );
 }
