@@ -2,11 +2,7 @@
  * The nb2prod JupyterLab extension: one sidebar for the active notebook
  * (environment, findings, "Convert to package") and a recorder per notebook.
  */
-import {
-  ILayoutRestorer,
-  JupyterFrontEnd,
-  JupyterFrontEndPlugin
-} from '@jupyterlab/application';
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { Notification } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -71,7 +67,7 @@ function activate(
       return;
     }
     const analyzer = panel ? new Analyzer(panel, serverSettings, settings.analyzeDelay) : null;
-    model.setNotebook(panel, panel ? recorders.get(panel) ?? null : null, analyzer);
+    model.setNotebook(panel, panel ? (recorders.get(panel) ?? null) : null, analyzer);
   };
 
   const ready = loadSettings(registry, changed => {
@@ -172,7 +168,9 @@ function activate(
   });
 
   tracker.widgetAdded.connect((_, panel) => void ready.then(() => addRecorder(panel)));
-  tracker.currentChanged.connect((_, panel) => follow(panel && recorders.has(panel) ? panel : null));
+  tracker.currentChanged.connect((_, panel) =>
+    follow(panel && recorders.has(panel) ? panel : null)
+  );
   void ready.then(() => {
     tracker.forEach(addRecorder);
     follow(tracker.currentWidget);
@@ -181,7 +179,8 @@ function activate(
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
-  description: 'nb2prod: the kernel environment, hidden-state findings and conversion to a package.',
+  description:
+    'nb2prod: the kernel environment, hidden-state findings and conversion to a package.',
   autoStart: true,
   requires: [INotebookTracker],
   optional: [ISettingRegistry, ILayoutRestorer],

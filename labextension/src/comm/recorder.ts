@@ -17,13 +17,18 @@ import {
   writeCellRecord,
   writeRecords
 } from '../metadata';
-import { COMM_TARGET, IEnvironment, IExecution, IRecords, KernelMessage as Message, METADATA_KEY } from '../tokens';
+import {
+  COMM_TARGET,
+  IEnvironment,
+  IExecution,
+  IRecords,
+  KernelMessage as Message,
+  METADATA_KEY
+} from '../tokens';
 
 /** Where the link stands, with the typed reason when it does not record. */
 export type RecorderStatus =
-  | { state: 'recording' }
-  | { state: 'starting' }
-  | { state: 'off'; reason: string };
+  { state: 'recording' } | { state: 'starting' } | { state: 'off'; reason: string };
 
 export const LOAD_CODE = '%load_ext nb2prod';
 
@@ -167,7 +172,10 @@ export class KernelRecorder implements IDisposable {
       }
       this._openComm(kernel);
     } catch (error) {
-      this._setStatus({ state: 'off', reason: `the kernel could not start the recorder: ${String(error)}` });
+      this._setStatus({
+        state: 'off',
+        reason: `the kernel could not start the recorder: ${String(error)}`
+      });
     }
   }
 

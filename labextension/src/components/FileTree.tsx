@@ -27,7 +27,13 @@ export function buildTree(paths: readonly string[]): INode[] {
   const sort = (nodes: INode[]): INode[] =>
     nodes
       .sort((a, b) =>
-        (a.path === null) !== (b.path === null) ? (a.path === null ? -1 : 1) : a.name < b.name ? -1 : 1
+        (a.path === null) !== (b.path === null)
+          ? a.path === null
+            ? -1
+            : 1
+          : a.name < b.name
+            ? -1
+            : 1
       )
       .map(n => ({ ...n, children: sort(n.children) }));
   return sort(root.children);
@@ -39,10 +45,7 @@ function Branch(props: {
   onOpen: (path: string) => void;
 }): JSX.Element {
   return (
-    <ul
-      className="nb2prod-tree"
-      aria-label={props.depth === 0 ? 'Package files' : undefined}
-    >
+    <ul className="nb2prod-tree" aria-label={props.depth === 0 ? 'Package files' : undefined}>
       {props.nodes.map(node => (
         <li key={node.name}>
           {node.path === null ? (

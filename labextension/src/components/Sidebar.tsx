@@ -56,7 +56,9 @@ export class Sidebar extends VDomRenderer<SidebarModel> {
         />
         <FindingsList analysis={analysis} onSelect={this._actions.selectFinding} />
         <ConvertSection
-          conversion={sameNotebook ? conversion : { ...conversion, lines: [], done: null, error: null }}
+          conversion={
+            sameNotebook ? conversion : { ...conversion, lines: [], done: null, error: null }
+          }
           enabled={panel !== null}
           onConvert={this._actions.convert}
           onOpen={this._actions.openPackageFile}
