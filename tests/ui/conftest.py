@@ -24,7 +24,12 @@ from labdriver import (
 )
 from playwright.sync_api import BrowserContext, Page, sync_playwright
 
-NOTEBOOKS = ["parameters_report.ipynb", "clean_analysis.ipynb", "hidden_state.ipynb"]
+NOTEBOOKS = [
+    "parameters_report.ipynb",
+    "clean_analysis.ipynb",
+    "hidden_state.ipynb",
+    "iris_model.ipynb",
+]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

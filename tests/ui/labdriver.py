@@ -83,6 +83,17 @@ class Lab:
         with urllib.request.urlopen(request, timeout=10) as answer:
             return json.loads(answer.read())
 
+    def put_settings(self, plugin: str, values: dict[str, Any]) -> None:
+        """Save a plugin's user settings, as the Settings Editor does."""
+        request = urllib.request.Request(
+            f"{self.url}/lab/api/settings/{plugin}",
+            data=json.dumps({"raw": json.dumps(values)}).encode(),
+            method="PUT",
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.status == 204, answer.status
+
     def log_tail(self, lines: int = 60) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 

@@ -14,15 +14,15 @@ SIDEBAR = "#nb2prod-sidebar"
 CURRENT = "window.jupyterapp.shell.currentWidget"
 
 
-def open_notebook(page: Page, lab: Lab, name: str) -> None:
-    """Open `name` and wait until its kernel is idle and the recorder records."""
+def open_notebook(page: Page, lab: Lab, name: str, recorder: str = "recording") -> None:
+    """Open `name` and wait until its kernel is idle and the recorder is in state `recorder`."""
     page.goto(lab.page_url(name))
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_function(f"{CURRENT} && {CURRENT}.context && {CURRENT}.context.path === {name!r}")
     wait_kernel_idle(page)
     open_sidebar(page)
     expect(page.locator(f"{SIDEBAR} .nb2prod-recorder-status")).to_have_attribute(
-        "data-state", "recording", timeout=60_000
+        "data-state", recorder, timeout=60_000
     )
 
 

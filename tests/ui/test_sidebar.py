@@ -14,7 +14,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import nbformat
-from labdriver import ARTIFACTS, Lab
+from labdriver import ARTIFACTS, USER_SETTINGS, Lab
 from labpage import (
     SIDEBAR,
     active_cell,
@@ -36,6 +36,8 @@ def tree_order(paths: list[str]) -> list[str]:
 
 GPU_REASONS = re.compile(r"none: (pynvml not installed|no NVIDIA driver|no NVIDIA GPU|NVML error)")
 
+
+TEST_SETTINGS = USER_SETTINGS["nb2prod/plugin.jupyterlab-settings"]
 
 #: What the analysis calls a cell that ran before a cell above it changed what it read: inferred
 #: from the execution counts (out-of-order), or proven by the kernel's record (stale-input).
@@ -229,3 +231,25 @@ def test_convert_with_hidden_state_is_refused_with_the_findings(page: Page, lab:
     expect(dialog).to_have_count(0)
     after = sorted(p.name for p in lab.root.iterdir() if p.name != ".ipynb_checkpoints")
     assert after == [n for n in before if n != ".ipynb_checkpoints"]
+
+
+def test_with_the_recorder_off_in_the_settings_nothing_is_recorded(page: Page, lab: Lab) -> None:
+    lab.put_settings("nb2prod:plugin", {**TEST_SETTINGS, "loadRecorder": False})
+    try:
+        open_notebook(page, lab, "iris_model.ipynb", recorder="off")
+        status = page.locator(f"{SIDEBAR} .nb2prod-recorder-status")
+        expect(status).to_have_text("Not recording: the recorder is turned off in the settings")
+        run_cell(page, 1, 1)
+        # Analysed all the same; but no record, so no live environment and no metadata.
+        expect(page.locator(f"{SIDEBAR} .nb2prod-verdict")).to_contain_text("reproducible")
+        expect(page.locator(f"{SIDEBAR} .nb2prod-badge-live")).to_have_count(0)
+        written = page.evaluate(
+            """() => {
+              const model = window.jupyterapp.shell.currentWidget.context.model;
+              return [model.getMetadata('nb2prod') ?? null,
+                      model.cells.get(1).getMetadata('nb2prod') ?? null];
+            }"""
+        )
+        assert written == [None, None]
+    finally:
+        lab.put_settings("nb2prod:plugin", TEST_SETTINGS)
