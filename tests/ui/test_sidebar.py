@@ -233,16 +233,91 @@ def test_convert_with_hidden_state_is_refused_with_the_findings(page: Page, lab:
     assert after == [n for n in before if n != ".ipynb_checkpoints"]
 
 
-def test_with_the_recorder_off_in_the_settings_nothing_is_recorded(page: Page, lab: Lab) -> None:
+#: An environment record with a GPU, as FORMAT.md shows one (this machine has none to record).
+GPU_ENVIRONMENT = {
+    "id": "3f1c0a9e5b2d7c41",
+    "recorded": "2026-11-22T10:15:02Z",
+    "recorder": "nb2prod 0.1.0",
+    "python": {"version": "3.11.7", "implementation": "CPython", "executable": "/opt/venv/bin/py"},
+    "platform": {"system": "Linux", "release": "6.1.0", "machine": "x86_64", "platform": "Linux"},
+    "cpu": {"model": "AMD EPYC 7B13", "count": 16},
+    "memory": {"total_bytes": 134217728000},
+    "interpreter": {"kind": "venv", "name": "venv", "prefix": "/opt/venv"},
+    "variables": {"CUDA_VISIBLE_DEVICES": "0"},
+    "packages": {"numpy": "1.26.4", "scikit-learn": "1.5.2"},
+    "gpu": {
+        "available": True,
+        "driver_version": "550.54.15",
+        "cuda_driver_version": "12.4",
+        "devices": [
+            {
+                "index": 0,
+                "name": "NVIDIA H100 80GB HBM3",
+                "uuid": "GPU-0",
+                "memory_total_bytes": 85520809984,
+            }
+        ],
+    },
+    "accelerators": {},
+    "git": None,
+}
+
+
+def with_saved_records(path: Path) -> dict[str, object]:
+    """Give the notebook the records of one earlier run, on GPU_ENVIRONMENT; return them."""
+    notebook = nbformat.read(path, as_version=4)
+    execution = {
+        "session": "9a0b1c2d3e4f5a6b",
+        "cell_id": notebook.cells[1].id,
+        "execution_count": 1,
+        "started": "2026-11-22T10:16:40Z",
+        "duration_ms": 12.5,
+        "status": "ok",
+        "error": None,
+        "source_hash": "5e8c000000000000",
+        "defined": [],
+        "rebound": [],
+        "deleted": [],
+        "imports": [{"module": "numpy", "distribution": "numpy", "version": "1.26.4"}],
+        "files": [],
+        "seeds": [],
+        "environment": GPU_ENVIRONMENT["id"],
+    }
+    records = {
+        "schema": 1,
+        "environments": {GPU_ENVIRONMENT["id"]: GPU_ENVIRONMENT},
+        "history": [execution],
+        "sources": {},
+    }
+    notebook.metadata["nb2prod"] = records
+    nbformat.validate(notebook)
+    nbformat.write(notebook, path)
+    return records
+
+
+def test_with_the_recorder_off_the_saved_environment_shows_and_nothing_is_recorded(
+    page: Page, lab: Lab
+) -> None:
+    records = with_saved_records(lab.root / "iris_model.ipynb")
     lab.put_settings("nb2prod:plugin", {**TEST_SETTINGS, "loadRecorder": False})
     try:
         open_notebook(page, lab, "iris_model.ipynb", recorder="off")
-        status = page.locator(f"{SIDEBAR} .nb2prod-recorder-status")
+        sidebar = page.locator(SIDEBAR)
+        status = sidebar.locator(".nb2prod-recorder-status")
         expect(status).to_have_text("Not recording: the recorder is turned off in the settings")
+        # The card shows what the notebook's metadata says it last ran on.
+        card = sidebar.locator(".nb2prod-env")
+        expect(card.locator(".nb2prod-badge-saved")).to_have_text("saved")
+        expect(card.locator(".nb2prod-env-gpu")).to_have_text("0: NVIDIA H100 80GB HBM3")
+        expect(card.locator(".nb2prod-env-gpu-detail")).to_have_text("driver 550.54.15, CUDA 12.4")
+        expect(card.locator(".nb2prod-env-packages li")).to_have_text(
+            ["scikit-learn 1.5.2", "numpy 1.26.4"]
+        )
+        expect(card).to_contain_text("AMD EPYC 7B13, 16 cores")
+        expect(card).to_contain_text("125 GiB")
+
         run_cell(page, 1, 1)
-        # Analysed all the same; but no record, so no live environment and no metadata.
-        expect(page.locator(f"{SIDEBAR} .nb2prod-verdict")).to_contain_text("reproducible")
-        expect(page.locator(f"{SIDEBAR} .nb2prod-badge-live")).to_have_count(0)
+        # Nothing recorded: the metadata is what the file had.
         written = page.evaluate(
             """() => {
               const model = window.jupyterapp.shell.currentWidget.context.model;
@@ -250,6 +325,7 @@ def test_with_the_recorder_off_in_the_settings_nothing_is_recorded(page: Page, l
                       model.cells.get(1).getMetadata('nb2prod') ?? null];
             }"""
         )
-        assert written == [None, None]
+        assert written == [records, None]
+        expect(card.locator(".nb2prod-badge-live")).to_have_count(0)
     finally:
         lab.put_settings("nb2prod:plugin", TEST_SETTINGS)
