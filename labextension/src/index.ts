@@ -109,9 +109,8 @@ function activate(
     void notebook.scrollToCell(notebook.widgets[index], 'center');
   };
 
-  const convert = async (force = false): Promise<void> => {
-    const panel = model.panel;
-    if (!panel || model.conversion.running) {
+  const convert = async (panel: NotebookPanel | null, force = false): Promise<void> => {
+    if (!panel || panel.isDisposed || model.conversion.running) {
       return;
     }
     model.resetConversion(panel.context.path);
@@ -136,7 +135,7 @@ function activate(
       model.setConversion({ running: false, error: failure });
       const overwrite =
         failure.code === 'exists'
-          ? [{ label: 'Overwrite', callback: () => void convert(true) }]
+          ? [{ label: 'Overwrite', callback: () => void convert(panel, true) }]
           : [];
       notifyError('Convert to package failed', failure, overwrite);
     }
@@ -151,7 +150,7 @@ function activate(
 
   const sidebar = new Sidebar(model, {
     selectFinding,
-    convert: () => void convert(),
+    convert: () => void convert(model.panel),
     openPackageFile
   });
   app.shell.add(sidebar, 'right', { rank: 650 });
@@ -164,7 +163,7 @@ function activate(
   app.commands.addCommand(CommandIDs.convert, {
     label: 'Convert the notebook to a package (nb2prod)',
     isEnabled: () => model.panel !== null && !model.conversion.running,
-    execute: () => convert()
+    execute: () => convert(model.panel)
   });
 
   tracker.widgetAdded.connect((_, panel) => void ready.then(() => addRecorder(panel)));
