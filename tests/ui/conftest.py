@@ -45,7 +45,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     if "enabled" not in listed or "OK" not in listed:
         pytest.fail(
             "the nb2prod lab extension is not built and installed "
-            f"(`npm run build` then `jupyter labextension develop --overwrite .`): {listed}"
+            f"(`npm run build` then `pip install --no-deps -e .`): {listed}"
         )
     root = tmp_path_factory.mktemp("lab-root")
     prepare_root(root, NOTEBOOKS)
