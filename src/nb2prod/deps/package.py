@@ -6,7 +6,6 @@ the rest is pinned to what is installed here."""
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -156,24 +155,15 @@ def with_lock(
 
 def write_lock(package_dir: Path, result: LockResult) -> None:
     """Write ``requirements.in`` and ``requirements.lock`` atomically (temp file, then replace)."""
+    from nb2prod.output import write_file
+
     for name, text in ((IN_FILE, result.requirements_in), (LOCK_FILE, result.lock)):
         try:
-            _write_atomically(package_dir, name, text)
+            write_file(package_dir / name, text)
         except OSError as error:
             raise NotebookError(
                 str(package_dir), f"cannot write {name}: {error.strerror or error}"
             ) from None
-
-
-def _write_atomically(folder: Path, name: str, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, folder / name)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _read_pyproject(package_dir: Path) -> dict[str, Any]:
