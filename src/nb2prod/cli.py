@@ -285,7 +285,6 @@ def run_build(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from nb2prod.container.build import build_image
-    from nb2prod.container.facts import read_facts
     from nb2prod.errors import NotebookError
 
     def progress(line: str) -> None:
@@ -295,10 +294,8 @@ def run_build(args: argparse.Namespace) -> int:
     try:
         if not out.is_dir():
             raise NotebookError(args.out, "not a package folder")
-        facts = read_facts(out)
-        tag = args.tag or f"{facts.distribution}:{facts.version}"
         result = build_image(
-            out, tag, offline=args.offline, base_image=args.base_image, progress=progress
+            out, args.tag, offline=args.offline, base_image=args.base_image, progress=progress
         )
     except NotebookError as error:
         print(error, file=sys.stderr)

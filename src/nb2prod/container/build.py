@@ -51,7 +51,7 @@ class BuildResult:
 
 def build_image(
     package_dir: Path,
-    tag: str,
+    tag: str | None = None,
     *,
     offline: bool = False,
     base_image: str | None = None,
@@ -61,10 +61,12 @@ def build_image(
 
     ``offline``: download the locked wheels (plus pytest and the build backend) on this machine
     first, then build with no network at all. ``base_image`` overrides the Dockerfile's
-    ``BASE_IMAGE`` argument. ``progress`` receives the build's step lines as they come.
+    ``BASE_IMAGE`` argument. ``progress`` receives the build's step lines as they come. ``tag``
+    defaults to ``DIST:VERSION`` from the package's ``pyproject.toml``.
     """
     start = time.monotonic()
     facts = read_facts(package_dir)
+    tag = tag or f"{facts.distribution}:{facts.version}"
     if not (package_dir / "requirements.lock").is_file():
         raise NotebookError(
             str(package_dir), "no requirements.lock: run `nb2prod lock` on it first"
