@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from dataclasses import dataclass
@@ -33,12 +32,14 @@ def read_facts(package_dir: Path) -> PackageFacts:
 
     Raises :class:`NotebookError` when the folder is not a package nb2prod can build.
     """
+    from nb2prod.deps.recorded import read_provenance  # nb2prod.deps is slow to import
+
     pyproject = _toml(package_dir / "pyproject.toml", package_dir)
     project = pyproject.get("project", {})
     distribution = str(project.get("name") or package_dir.name)
     requires = str(project.get("requires-python", ""))
     minimum = _MINIMUM.search(requires)
-    provenance = _provenance(package_dir / "nb2prod.json")
+    provenance = {k: v for k, v in read_provenance(package_dir).items() if isinstance(v, str)}
     return PackageFacts(
         distribution=distribution,
         package=_import_name(pyproject, package_dir),
@@ -100,13 +101,3 @@ def _import_name(pyproject: dict[str, Any], package_dir: Path) -> str:
     if len(runnable) == 1:
         return runnable[0]
     raise NotebookError(str(package_dir), "no runnable package: expected one src/PKG/__main__.py")
-
-
-def _provenance(path: Path) -> dict[str, str]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {k: v for k, v in data.items() if isinstance(v, str)}
