@@ -17,11 +17,10 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from nb2prod.analysis import check_notebook
-from nb2prod.analysis.recorded_data import file_sha256
 from nb2prod.analysis.timeline import PROVEN
 from nb2prod.findings import Finding, Report, Severity
 from nb2prod.notebook import load
-from nb2prod.records import source_hash
+from nb2prod.records import file_sha256, source_hash
 from nb2prod.report.text import Style, render_finding
 
 ENV = "3f1c0a9e5b2d7c41"

@@ -17,11 +17,29 @@ KEY = "nb2prod"
 SCHEMA = 1
 #: Executions kept in a notebook's history, newest last.
 HISTORY_LIMIT = 2000
+#: Data files above this size are recorded with no content hash (size and time still tell).
+HASH_LIMIT = 64 * 1024 * 1024
 
 
 def source_hash(source: str) -> str:
     """The hash the recorder gives executed code: 16 hex digits of its SHA-256."""
     return hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def file_sha256(path: str, limit: int = HASH_LIMIT) -> str | None:
+    """A file's SHA-256, read in 1 MiB chunks; None when unreadable or larger than ``limit``."""
+    digest = hashlib.sha256()
+    seen = 0
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                seen += len(chunk)
+                if seen > limit:
+                    return None
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ def history_findings(code: list[Analysed], reads_of: dict[Analysed, Reads]) -> l
     executed = [c for c in code if c.count is not None]
     if not executed:
         return []
-    mismatches = _mismatches(code, reads_of)
+    mismatches = inferred_mismatches(code, reads_of)
     found = _out_of_order(executed, mismatches)
     found += _stale_outputs(executed, mismatches)
     found += _re_executed(executed)
@@ -49,7 +49,7 @@ def _writers(code: list[Analysed]) -> dict[str, list[Analysed]]:
     return writers
 
 
-def _mismatches(
+def inferred_mismatches(
     code: list[Analysed], reads_of: dict[Analysed, Reads]
 ) -> dict[Analysed, list[Mismatch]]:
     writers = _writers(code)
@@ -63,14 +63,14 @@ def _mismatches(
             if (
                 recorded is topdown
                 or not (recorded or topdown)
-                or _same_import(name, topdown, recorded)
+                or same_import(name, topdown, recorded)
             ):
                 continue
             found.setdefault(cell, []).append(Mismatch(cell, name, recorded, topdown))
     return found
 
 
-def _same_import(name: str, topdown: Analysed | None, recorded: Analysed | None) -> bool:
+def same_import(name: str, topdown: Analysed | None, recorded: Analysed | None) -> bool:
     """Importing a module again gives the same module: that difference changes nothing."""
     wanted = _import_of(name, topdown)
     return wanted is not None and (recorded is None or _import_of(name, recorded) == wanted)

@@ -16,8 +16,7 @@ For each cell the records cover, these replace the inferred ``out-of-order`` and
 from __future__ import annotations
 
 from nb2prod.analysis.context import Analysed, Reads, names
-from nb2prod.analysis.history import _mismatches as _inferred_mismatches
-from nb2prod.analysis.history import _same_import
+from nb2prod.analysis.history import inferred_mismatches, same_import
 from nb2prod.analysis.recorded_data import changed_data_findings
 from nb2prod.analysis.recorded_lost import lost_code_findings
 from nb2prod.analysis.timeline import PROVEN, Run, Timeline, build_timeline, proven
@@ -62,7 +61,7 @@ def _still_inferred(
     involved: set[int] = set()
     if all(c in timeline.last for c in code if c.count is not None):
         return involved  # every cell that shows a run is covered
-    for found in _inferred_mismatches(code, reads_of).values():
+    for found in inferred_mismatches(code, reads_of).values():
         for m in found:
             if m.reader not in timeline.last:
                 involved |= {c.number for c in (m.reader, m.recorded, m.topdown) if c is not None}
@@ -112,7 +111,7 @@ def mismatches(timeline: Timeline, code: list[Analysed]) -> dict[Analysed, list[
             top = _topdown(reader, writers.get(name, []))
             if provider.cell is None or provider.cell is top:
                 continue
-            if not _same_import(name, top, provider.cell):
+            if not same_import(name, top, provider.cell):
                 found.setdefault(reader, []).append((name, provider, top))
     return found
 

@@ -8,18 +8,13 @@ a file missing here is not reported (``absolute-path`` speaks for paths of anoth
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 
 from nb2prod.analysis.context import Analysed
 from nb2prod.analysis.timeline import Run, Timeline, proven
 from nb2prod.findings import Finding, Severity
-from nb2prod.records import FileRead
-
-#: Files larger than this are compared by size only.
-HASH_LIMIT = 64 * 1024 * 1024
-_CHUNK = 1024 * 1024
+from nb2prod.records import HASH_LIMIT, FileRead, file_sha256
 
 
 def changed_data_findings(timeline: Timeline, directory: str) -> list[Finding]:
@@ -81,22 +76,6 @@ def _same(one: str | None, other: str | None) -> bool:
         return True
     one, other = one.lower(), other.lower()
     return one.startswith(other) or other.startswith(one)
-
-
-def file_sha256(path: str, limit: int = HASH_LIMIT) -> str | None:
-    """The file's SHA-256, read in chunks; None when unreadable or larger than ``limit``."""
-    digest = hashlib.sha256()
-    seen = 0
-    try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                seen += len(chunk)
-                if seen > limit:
-                    return None
-                digest.update(chunk)
-    except OSError:
-        return None
-    return digest.hexdigest()
 
 
 def _count(cell: Analysed, run: Run) -> str:

@@ -7,7 +7,6 @@ Hashes are cached by (path, size, modification time), so a file read by every ce
 
 from __future__ import annotations
 
-import hashlib
 import os
 import site
 import sys
@@ -16,8 +15,9 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-#: Files above this size get no content hash (their size and time still say when they change).
-HASH_LIMIT = 64 * 1024 * 1024
+from nb2prod.recorder.environment import iso
+from nb2prod.records import HASH_LIMIT, file_sha256
+
 _CODE_SUFFIXES = (".py", ".pyc", ".pyo", ".pyd", ".so", ".pth", ".ipynb")
 _SYSTEM_ROOTS = ("/proc/", "/sys/", "/dev/", "/etc/", "/usr/lib/", "/usr/share/", "/usr/local/lib/")
 _HOME_DIRS = (".cache", ".config", ".local", ".ipython", ".jupyter", ".matplotlib", ".keras")
@@ -72,9 +72,7 @@ class Collector:
             return None
         key = (path, facts.st_size, facts.st_mtime_ns)
         if key not in self._hashes:
-            self._hashes[key] = _sha256(path) if facts.st_size <= HASH_LIMIT else None
-        from nb2prod.recorder.environment import iso
-
+            self._hashes[key] = file_sha256(path) if facts.st_size <= HASH_LIMIT else None
         shown = os.path.relpath(path, folder) if path.startswith(folder + os.sep) else path
         return {
             "path": shown,
@@ -148,14 +146,3 @@ def _stdlib_dirs() -> Iterable[str]:
         path = sysconfig.get_paths().get(key)
         if path:
             yield path
-
-
-def _sha256(path: str) -> str | None:
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-    except OSError:
-        return None
-    return digest.hexdigest()
