@@ -99,7 +99,7 @@ def imports(new: set[str] | frozenset[str], versions: Mapping[str, str]) -> list
     distribution and version (None for a local module)."""
     found = []
     for module in sorted(new - _STDLIB):
-        distribution = packages.distribution_of(module)
+        distribution = packages.distribution_of(module, versions)
         version = versions.get(distribution) if distribution else None
         found.append({"module": module, "distribution": distribution, "version": version})
     return found

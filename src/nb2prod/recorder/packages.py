@@ -41,16 +41,17 @@ def fingerprint(paths: Iterable[str] | None = None) -> tuple[tuple[str, int], ..
     )
 
 
-def distribution_of(module: str) -> str | None:
+def distribution_of(module: str, known: Iterable[str] | None = None) -> str | None:
     """The distribution that provides top-level ``module``, or None (standard library, a local
-    file, or a module no distribution declares)."""
+    file, or a module no distribution declares). ``known``: the installed distributions'
+    canonical names, when the caller has them (else they are listed)."""
     if module in sys.stdlib_module_names or module in sys.builtin_module_names:
         return None
     owners = _module_owners().get(module)
     if owners:
         return canonical(sorted(owners)[0])
     name = canonical(module)
-    return name if name in installed() else None
+    return name if name in (installed() if known is None else known) else None
 
 
 def _module_owners() -> dict[str, list[str]]:
