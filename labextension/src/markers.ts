@@ -54,8 +54,3 @@ export function applyMarkers(notebook: Notebook, findings: IFinding[]): void {
     node.appendChild(badge);
   });
 }
-
-/** Remove every marker (the notebook is no longer analysed). */
-export function clearMarkers(notebook: Notebook): void {
-  applyMarkers(notebook, []);
-}
