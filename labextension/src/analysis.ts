@@ -7,7 +7,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { analyze, ApiError } from './api';
+import { analyze, ApiError, asApiError } from './api';
 import { applyMarkers } from './markers';
 import { IAnalysis } from './tokens';
 
@@ -72,9 +72,7 @@ export class Analyzer implements IDisposable {
       }
     } catch (error) {
       if (request === this._requests && !this._isDisposed) {
-        const failure =
-          error instanceof ApiError ? error : new ApiError('client', String(error), 0);
-        this._setState({ running: false, result: this._state.result, error: failure });
+        this._setState({ running: false, result: this._state.result, error: asApiError(error) });
       }
     }
   }

@@ -20,6 +20,11 @@ export class ApiError extends Error {
   }
 }
 
+/** `error` as an ApiError: itself, or one with code `client` for anything else thrown. */
+export function asApiError(error: unknown): ApiError {
+  return error instanceof ApiError ? error : new ApiError('client', String(error), 0);
+}
+
 async function request(
   settings: ServerConnection.ISettings,
   endpoint: string,

@@ -8,7 +8,7 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { Analyzer } from './analysis';
-import { ApiError } from './api';
+import { asApiError } from './api';
 import { KernelRecorder } from './comm/recorder';
 import { Sidebar } from './components/Sidebar';
 import { convertNotebook } from './convert';
@@ -131,7 +131,7 @@ function activate(
       });
       await app.commands.execute('docmanager:open', { path: done.readme });
     } catch (error) {
-      const failure = error instanceof ApiError ? error : new ApiError('client', String(error), 0);
+      const failure = asApiError(error);
       model.setConversion({ running: false, error: failure });
       const overwrite =
         failure.code === 'exists'
