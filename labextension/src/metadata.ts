@@ -105,11 +105,11 @@ function sortedObject<T>(value: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** The source of every cell in the notebook now. */
-export function currentSources(model: INotebookModel): Set<string> {
-  const sources = new Set<string>();
+/** The source of every cell in the notebook now, in order. */
+export function cellSources(model: INotebookModel): string[] {
+  const sources: string[] = [];
   for (let i = 0; i < model.cells.length; i++) {
-    sources.add(model.cells.get(i).sharedModel.getSource());
+    sources.push(model.cells.get(i).sharedModel.getSource());
   }
   return sources;
 }

@@ -10,7 +10,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import {
   appendHistory,
-  currentSources,
+  cellSources,
   orphanSources,
   readRecords,
   usedEnvironments,
@@ -261,7 +261,7 @@ export class KernelRecorder implements IDisposable {
       schema: 1,
       environments: usedEnvironments(this._history, this._environments),
       history: this._history,
-      sources: orphanSources(this._history, this._codes, currentSources(model))
+      sources: orphanSources(this._history, this._codes, new Set(cellSources(model)))
     };
     writeRecords(model, records);
   }

@@ -2,6 +2,7 @@ import { VDomRenderer } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { nb2prodIcon } from '../icon';
+import { cellSources } from '../metadata';
 import { SidebarModel } from '../model';
 import { IFinding } from '../tokens';
 import { ConvertSection } from './ConvertSection';
@@ -32,11 +33,7 @@ export class Sidebar extends VDomRenderer<SidebarModel> {
 
   protected render(): JSX.Element {
     const { panel, recorder, analysis, conversion } = this.model;
-    const cells = panel?.content.model?.cells;
-    const cellSources: string[] = [];
-    for (let i = 0; cells && i < cells.length; i++) {
-      cellSources.push(cells.get(i).sharedModel.getSource());
-    }
+    const notebook = panel?.content.model;
     const sameNotebook = !conversion.path || conversion.path === panel?.context.path;
     return (
       <div className="nb2prod-sidebar-content">
@@ -52,7 +49,7 @@ export class Sidebar extends VDomRenderer<SidebarModel> {
           saved={recorder?.savedEnvironment ?? null}
           status={recorder?.status ?? null}
           history={recorder?.history ?? []}
-          cellSources={cellSources}
+          cellSources={notebook ? cellSources(notebook) : []}
         />
         <FindingsList analysis={analysis} onSelect={this._actions.selectFinding} />
         <ConvertSection
