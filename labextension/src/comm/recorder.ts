@@ -23,7 +23,8 @@ import {
   IExecution,
   IRecords,
   KernelMessage as Message,
-  METADATA_KEY
+  METADATA_KEY,
+  SCHEMA_VERSION
 } from '../tokens';
 
 /** Where the link stands, with the typed reason when it does not record. */
@@ -258,7 +259,7 @@ export class KernelRecorder implements IDisposable {
       return;
     }
     const records: IRecords = {
-      schema: 1,
+      schema: SCHEMA_VERSION,
       environments: usedEnvironments(this._history, this._environments),
       history: this._history,
       sources: orphanSources(this._history, this._codes, new Set(cellSources(model)))
