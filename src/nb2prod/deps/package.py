@@ -7,7 +7,6 @@ the rest is pinned to what is installed here."""
 from __future__ import annotations
 
 import sys
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from nb2prod.deps.recorded import (
     PROVENANCE,
     held_back,
     kept,
+    parse_provenance,
     read_provenance,
     recorded_python,
     recorded_versions,
@@ -36,6 +36,8 @@ from nb2prod.deps.recorded import (
 from nb2prod.deps.requirement import Environment, Requirement
 from nb2prod.deps.versions import parse_pip_requirement, pin_versions
 from nb2prod.errors import NotebookError
+
+PYPROJECT = "pyproject.toml"
 
 
 @dataclass(frozen=True)
@@ -68,10 +70,33 @@ def lock_package(
 
     Raises :class:`NotebookError` when it is not a package folder or resolution fails.
     """
-    where = str(package_dir)
-    project = _read_pyproject(package_dir)
+    return _lock_project(
+        _read_pyproject(package_dir),
+        read_provenance(package_dir),
+        str(package_dir),
+        resolver=resolver,
+        recorded=recorded,
+        env=env,
+        timeout=timeout,
+        find_links=find_links,
+        no_index=no_index,
+    )
+
+
+def _lock_project(
+    project: dict[str, Any],
+    provenance: Mapping[str, Any],
+    where: str,
+    *,
+    resolver: Resolver = "auto",
+    recorded: Mapping[str, str] | None = None,
+    env: Environment | None = None,
+    timeout: float = 600,
+    find_links: Sequence[str] = (),
+    no_index: bool = False,
+) -> LockResult:
+    """``lock_package`` of a package's parsed ``pyproject.toml`` and ``nb2prod.json``."""
     name, listed = _project_dependencies(project, where)
-    provenance = read_provenance(package_dir)
     versions = {**recorded_versions(provenance), **(recorded or {})}
     names = [p[0] for p in map(parse_pip_requirement, listed) if p is not None]
     requirements = tuple(pin_versions(names, listed, recorded=versions, env=env))
@@ -130,24 +155,23 @@ def with_lock(
     files: Mapping[str, str | bytes], notebook: str, *, hint: str = ""
 ) -> dict[str, str | bytes]:
     """The package's files (as ``convert`` makes them) plus ``requirements.in`` and
-    ``requirements.lock``, resolved in a scratch folder before anything is written, so that a
-    failure writes nothing.
+    ``requirements.lock``, resolved from the files in memory before anything is written, so that
+    a failure writes nothing.
 
     Raises :class:`NotebookError` naming ``notebook`` when resolution fails; ``hint``, when given,
     is added to its reason in parentheses (what the caller can do instead).
     """
-    from nb2prod.output import write_tree
-
-    with tempfile.TemporaryDirectory(prefix="nb2prod-lock-") as scratch:
-        staged = Path(scratch) / "package"
-        write_tree(files, staged)
-        try:
-            locked = lock_package(staged)
-        except NotebookError as error:
-            reason = f"{error.reason} ({hint})" if hint else error.reason
-            raise NotebookError(notebook, reason) from None
-    done = {**files, IN_FILE: locked.requirements_in, LOCK_FILE: locked.lock}
     provenance = files.get(PROVENANCE)
+    try:
+        locked = _lock_project(
+            _parse_pyproject(_text(files.get(PYPROJECT, b"")), notebook),
+            parse_provenance(_text(provenance)) if provenance is not None else {},
+            notebook,
+        )
+    except NotebookError as error:
+        reason = f"{error.reason} ({hint})" if hint else error.reason
+        raise NotebookError(notebook, reason) from None
+    done = {**files, IN_FILE: locked.requirements_in, LOCK_FILE: locked.lock}
     if isinstance(provenance, str):  # the recorded versions the lock does not use are dropped
         done[PROVENANCE] = restrict(provenance, dict(locked.recorded))
     return done
@@ -167,18 +191,30 @@ def write_lock(package_dir: Path, result: LockResult) -> None:
 
 
 def _read_pyproject(package_dir: Path) -> dict[str, Any]:
+    path = package_dir / PYPROJECT
+    if not path.is_file():
+        raise NotebookError(str(package_dir), "not a package folder: no pyproject.toml")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise NotebookError(str(path), f"not valid TOML: {error}") from None
+    return _parse_pyproject(text, str(path))
+
+
+def _parse_pyproject(text: str, where: str) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - pip-tools brings tomli there
         import tomli as tomllib
 
-    path = package_dir / "pyproject.toml"
-    if not path.is_file():
-        raise NotebookError(str(package_dir), "not a package folder: no pyproject.toml")
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise NotebookError(str(path), f"not valid TOML: {error}") from None
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise NotebookError(where, f"not valid TOML: {error}") from None
+
+
+def _text(content: str | bytes) -> str:
+    return content.decode("utf-8", errors="replace") if isinstance(content, bytes) else content
 
 
 def _project_dependencies(project: dict[str, Any], where: str) -> tuple[str, list[str]]:

@@ -26,8 +26,16 @@ _MINOR = re.compile(r"^(3\.\d{1,2})(\.|$)")
 def read_provenance(package_dir: Path) -> dict[str, Any]:
     """``nb2prod.json`` as a dict; empty when it is missing or not a JSON object."""
     try:
-        data = json.loads((package_dir / PROVENANCE).read_text(encoding="utf-8"))
+        return parse_provenance((package_dir / PROVENANCE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return {}
+
+
+def parse_provenance(text: str) -> dict[str, Any]:
+    """``nb2prod.json``'s text as a dict; empty when it is not a JSON object."""
+    try:
+        data = json.loads(text)
+    except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
 
