@@ -5,7 +5,6 @@ notebook's metadata says."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import posixpath
 import re
@@ -15,7 +14,7 @@ from typing import Any
 
 from nb2prod.convert.naming import identifier, unique
 from nb2prod.convert.testgen import GeneratedTest
-from nb2prod.records import Environment, FileRead, Records
+from nb2prod.records import Environment, FileRead, Records, file_sha256
 
 _MINOR = re.compile(r"^(3\.\d{1,2})(\.|$)")
 _CUDA = re.compile(r"^\d+\.\d+(\.\d+)?$")
@@ -114,16 +113,8 @@ def _input(
     if os.path.getsize(original) > limit:
         return DataInput(read, cell, reason=f"over {limit // (1024 * 1024)} MiB, too big to ship")
     expected = (read.sha256 or "").lower()
-    changed = bool(_HEX.match(expected)) and not _sha256(original).startswith(expected)
+    changed = bool(_HEX.match(expected)) and not (file_sha256(original) or "").startswith(expected)
     return DataInput(read, cell, shipped=ship(relative), changed=changed)
-
-
-def _sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def data_tests(inputs: list[DataInput], package: str, taken: set[str]) -> dict[str, GeneratedTest]:
