@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from nb2prod.errors import NotebookError
+from nb2prod.safefiles import MAX_NOTEBOOK_BYTES, read_file
 
 T = TypeVar("T")
 
@@ -93,19 +94,15 @@ class Notebook:
         return os.path.dirname(os.path.abspath(self.path))
 
 
-def load(path: str | os.PathLike[str]) -> Notebook:
-    """Read a notebook file, or raise :class:`NotebookError` saying why it cannot be used."""
+def load(path: str | os.PathLike[str], limit: int = MAX_NOTEBOOK_BYTES) -> Notebook:
+    """Read a notebook file, or raise :class:`NotebookError` saying why it cannot be used.
+
+    Only a regular file of at most ``limit`` bytes is read (:mod:`nb2prod.safefiles`): a FIFO, a
+    device or a link to one is refused before anything blocks."""
     name = os.fspath(path)
-    if not os.path.exists(name):
-        raise NotebookError(name, "no such file")
     if os.path.isdir(name):
         raise NotebookError(name, "is a directory, not a notebook file")
-    try:
-        with open(name, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise NotebookError(name, f"cannot be read ({exc.strerror or exc})") from None
-    return loads(_decode(data, name), name)
+    return loads(_decode(read_file(name, limit), name), name)
 
 
 def loads(text: str, path: str = "<notebook>") -> Notebook:
