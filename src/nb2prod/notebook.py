@@ -81,13 +81,13 @@ class Notebook:
 
     @property
     def python_version(self) -> tuple[int, int] | None:
-        """The kernel's Python version (major, minor), when the notebook records it."""
+        """The kernel's Python version (major, minor), when the notebook records one that
+        passes ``metadata_values.python_minor`` (Python 2 included: it is what the kernel ran)."""
+        from nb2prod.metadata_values import python_minor
+
         info = self.metadata.get("language_info")
-        version = info.get("version") if isinstance(info, Mapping) else None
-        parts = version.split(".")[:2] if isinstance(version, str) else []
-        if len(parts) == 2 and all(p.isdigit() for p in parts):
-            return int(parts[0]), int(parts[1])
-        return None
+        found = python_minor(info.get("version")) if isinstance(info, Mapping) else None
+        return found if isinstance(found, tuple) else None
 
     @property
     def directory(self) -> str:

@@ -2,15 +2,19 @@
 
 The format is written down in ``recorder/FORMAT.md``. Reading is tolerant: a record that is not
 what the format says is skipped, never an error, because the file may have been edited by hand or
-by another tool. Nothing here executes or imports anything.
+by another tool. It is also untrusted: every value passes its check in ``metadata_values`` (the
+table below names the check of each field of an environment record), and a value that fails is
+left out with a notice (:attr:`Records.notices`). Nothing here executes or imports anything.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from nb2prod import metadata_values as mv
 
 #: The metadata key, at notebook and at cell level.
 KEY = "nb2prod"
@@ -85,7 +89,8 @@ class Execution:
 
 @dataclass(frozen=True)
 class Environment:
-    """One environment record; ``raw`` is the whole record as saved."""
+    """One environment record; ``raw`` is the record as saved, less the values that failed their
+    check (see :func:`clean_environment`)."""
 
     id: str
     raw: Mapping[str, Any] = field(default_factory=dict)
@@ -115,11 +120,12 @@ class Environment:
 
 @dataclass(frozen=True)
 class Records:
-    """Everything the kernel recorded for one notebook."""
+    """Everything the kernel recorded for one notebook, and the values left out of it."""
 
     environments: Mapping[str, Environment] = field(default_factory=dict)
     history: tuple[Execution, ...] = ()
     sources: Mapping[str, str] = field(default_factory=dict)
+    notices: tuple[mv.Ignored, ...] = ()
 
     @property
     def current(self) -> Environment | None:
@@ -139,71 +145,187 @@ class Records:
         return found
 
 
+Check = Callable[[object], object]
+#: The check of every field of an environment record (``recorder/FORMAT.md``), by section.
+ENVIRONMENT_FIELDS: Mapping[str, Mapping[str, Check]] = {
+    "": {"id": mv.hex_digest, "recorded": mv.timestamp, "recorder": mv.label},
+    "python": {"version": mv.python_release, "implementation": mv.label, "executable": mv.path},
+    "platform": {
+        "system": mv.label,
+        "release": mv.label,
+        "machine": mv.label,
+        "platform": mv.label,
+    },
+    "cpu": {"model": mv.label, "count": mv.count},
+    "memory": {"total_bytes": mv.count},
+    "interpreter": {"kind": mv.label, "name": mv.label, "prefix": mv.path},
+    "git": {"root": mv.path, "commit": mv.hex_digest, "branch": mv.label, "dirty": mv.flag},
+    "gpu": {
+        "available": mv.flag,
+        "reason": mv.label,
+        "driver_version": mv.driver_version,
+        "cuda_driver_version": mv.cuda_version,
+    },
+}
+GPU_DEVICE: Mapping[str, Check] = {
+    "index": mv.count, "name": mv.label, "uuid": mv.label, "memory_total_bytes": mv.count,
+}  # fmt: skip
+ACCELERATOR: Mapping[str, Check] = {
+    "version": mv.version, "cuda": mv.cuda_version, "cudnn": mv.cudnn_version,
+}  # fmt: skip
+
+
+def clean_environment(raw: Mapping[str, Any], notices: list[mv.Ignored]) -> dict[str, Any]:
+    """An environment record with only the fields :data:`ENVIRONMENT_FIELDS` knows whose values
+    pass their check; each value that fails adds a notice to ``notices``."""
+    found = _fields(raw, ENVIRONMENT_FIELDS[""], "recorded", notices)
+    for section, checks in ENVIRONMENT_FIELDS.items():
+        if section and isinstance(raw.get(section), Mapping):
+            found[section] = _fields(raw[section], checks, f"recorded {section}", notices)
+        elif section in raw:
+            found[section] = None
+    found["packages"] = mv.versions(raw.get("packages"), notices)
+    found["variables"] = _table(raw.get("variables"), mv.path, "recorded variable", notices)
+    gpu = found.get("gpu")
+    devices = _sequence(_mapping(raw.get("gpu")).get("devices"))
+    if isinstance(gpu, dict) and devices:
+        gpu["devices"] = [
+            _fields(d, GPU_DEVICE, "recorded GPU", notices)
+            for d in devices
+            if isinstance(d, Mapping)
+        ]
+    accelerators = _table(raw.get("accelerators"), _mapping, "recorded accelerator", notices)
+    found["accelerators"] = {
+        name: _fields(info, ACCELERATOR, f"recorded {name}", notices)
+        for name, info in accelerators.items()
+    }
+    return found
+
+
+def _fields(
+    raw: Mapping[str, Any], checks: Mapping[str, Check], what: str, notices: list[mv.Ignored]
+) -> dict[str, Any]:
+    """The fields of ``raw`` that ``checks`` names and accepts (a null stays null)."""
+    found: dict[str, Any] = {}
+    for key, check in checks.items():
+        if key in raw:
+            found[key] = mv.keep(raw[key], check, f"{what} {key}", notices)
+    return found
+
+
+def _table(raw: Any, check: Check, what: str, notices: list[mv.Ignored]) -> dict[str, Any]:
+    """A ``{name: value}`` table with names that are Python names and values ``check`` accepts."""
+    found: dict[str, Any] = {}
+    for key, value in _mapping(raw).items():
+        name = mv.keep(key, mv.identifier, f"{what} name", notices)
+        checked = mv.keep(value, check, f"{what} {name!r}", notices) if name else None
+        if name is not None and checked is not None:
+            found[name] = checked
+    return found
+
+
 def read_records(metadata: Mapping[str, Any]) -> Records | None:
     """The records in a notebook's metadata, or None when it has none."""
     raw = metadata.get(KEY)
     if not isinstance(raw, Mapping):
         return None
+    notices: list[mv.Ignored] = []
     environments = {
-        key: Environment(key, value)
+        key: Environment(key, clean_environment(value, notices))
         for key, value in _mapping(raw.get("environments")).items()
-        if isinstance(key, str) and isinstance(value, Mapping)
+        if mv.keep(key, mv.hex_digest, "recorded environment id", notices) is not None
+        and isinstance(value, Mapping)
     }
-    history = tuple(e for e in map(_execution, _sequence(raw.get("history"))) if e is not None)
-    sources = {k: v for k, v in _mapping(raw.get("sources")).items() if isinstance(v, str)}
+    history = tuple(
+        e for e in (_execution(r, notices) for r in _sequence(raw.get("history"))) if e is not None
+    )
+    sources = {
+        k: v
+        for k, v in _mapping(raw.get("sources")).items()
+        if mv.keep(k, mv.hex_digest, "recorded source hash", notices) is not None
+        and isinstance(v, str)
+    }
     if not (environments or history):
         return None
-    return Records(environments, history, sources)
+    return Records(environments, history, sources, mv.unique(notices))
 
 
-def _execution(raw: Any) -> Execution | None:
-    if not isinstance(raw, Mapping) or not isinstance(raw.get("source_hash"), str):
+def _execution(raw: Any, notices: list[mv.Ignored]) -> Execution | None:
+    if not isinstance(raw, Mapping):
+        return None
+    source = mv.keep(raw.get("source_hash"), mv.hex_digest, "recorded source_hash", notices)
+    if source is None:
         return None
     count = raw.get("execution_count")
     duration = raw.get("duration_ms")
+
+    def checked(key: str, check: Callable[[object], str | mv.Bad]) -> str | None:
+        return _text(mv.keep(raw.get(key), check, f"recorded execution's {key}", notices))
+
     return Execution(
-        source_hash=raw["source_hash"],
-        cell_id=_text(raw.get("cell_id")),
+        source_hash=source,
+        cell_id=checked("cell_id", mv.cell_id),
         execution_count=count if isinstance(count, int) and not isinstance(count, bool) else None,
-        session=_text(raw.get("session")),
-        started=_text(raw.get("started")),
+        session=checked("session", mv.hex_digest),
+        started=checked("started", mv.timestamp),
         duration_ms=float(duration) if isinstance(duration, int | float) else None,
         status="error" if raw.get("status") == "error" else "ok",
-        error=_text(raw.get("error")),
-        defined=_names(raw.get("defined")),
-        rebound=_names(raw.get("rebound")),
-        deleted=_names(raw.get("deleted")),
-        imports=tuple(_import(i) for i in _sequence(raw.get("imports")) if _has(i, "module")),
-        files=tuple(_file(f) for f in _sequence(raw.get("files")) if _has(f, "path")),
-        seeds=tuple(
-            {str(k): str(v) for k, v in s.items()}
-            for s in _sequence(raw.get("seeds"))
-            if isinstance(s, Mapping)
-        ),
-        environment=_text(raw.get("environment")),
+        error=checked("error", mv.identifier),
+        defined=_names(raw.get("defined"), notices),
+        rebound=_names(raw.get("rebound"), notices),
+        deleted=_names(raw.get("deleted"), notices),
+        imports=tuple(i for i in (_import(i, notices) for i in _sequence(raw.get("imports"))) if i),
+        files=tuple(f for f in (_file(f, notices) for f in _sequence(raw.get("files"))) if f),
+        seeds=tuple(s for s in (_seed(s, notices) for s in _sequence(raw.get("seeds"))) if s),
+        environment=checked("environment", mv.hex_digest),
     )
 
 
-def _import(raw: Mapping[str, Any]) -> Import:
-    return Import(raw["module"], _text(raw.get("distribution")), _text(raw.get("version")))
+def _import(raw: Any, notices: list[mv.Ignored]) -> Import | None:
+    if not isinstance(raw, Mapping):
+        return None
+    module = mv.keep(raw.get("module"), mv.identifier, "recorded import", notices)
+    if module is None:
+        return None
+    name = mv.keep(raw.get("distribution"), mv.distribution_name, "recorded distribution", notices)
+    if name is None:
+        return Import(module)
+    return Import(
+        module,
+        name,
+        mv.keep(raw.get("version"), mv.version, f"recorded version of {name!r}", notices),
+    )
 
 
-def _file(raw: Mapping[str, Any]) -> FileRead:
+def _file(raw: Any, notices: list[mv.Ignored]) -> FileRead | None:
+    if not isinstance(raw, Mapping):
+        return None
+    path = mv.keep(raw.get("path"), mv.path, "recorded file path", notices)
+    if path is None:
+        return None
     size = raw.get("size")
     return FileRead(
-        raw["path"],
+        path,
         size if isinstance(size, int) and not isinstance(size, bool) else None,
-        _text(raw.get("mtime")),
-        _text(raw.get("sha256")),
+        mv.keep(raw.get("mtime"), mv.timestamp, f"recorded time of {path!r}", notices),
+        mv.keep(raw.get("sha256"), mv.hex_digest, f"recorded sha256 of {path!r}", notices),
     )
 
 
-def _has(raw: Any, key: str) -> bool:
-    return isinstance(raw, Mapping) and isinstance(raw.get(key), str)
+def _seed(raw: Any, notices: list[mv.Ignored]) -> Mapping[str, str] | None:
+    if not isinstance(raw, Mapping):
+        return None
+    found = {
+        str(k): value
+        for k, v in raw.items()
+        if (value := mv.keep(v, mv.text, f"recorded seed {k!r}", notices)) is not None
+    }
+    return found or None
 
 
-def _names(raw: Any) -> tuple[str, ...]:
-    return tuple(n for n in _sequence(raw) if isinstance(n, str))
+def _names(raw: Any, notices: list[mv.Ignored]) -> tuple[str, ...]:
+    found = (mv.keep(n, mv.identifier, "recorded name", notices) for n in _sequence(raw))
+    return tuple(n for n in found if n is not None)
 
 
 def _text(raw: Any) -> str | None:

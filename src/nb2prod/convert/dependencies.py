@@ -1,12 +1,15 @@
 """The distributions a generated package needs: from the notebook's imports, its ``!pip install``
 lines, and what some calls need without an import (``load_wine(as_frame=True)`` needs pandas).
-Names only: pinning versions is the lock file's job."""
+Names (with the version specifiers a ``pip install`` line gave) only: pinning versions is the lock
+file's job. Every entry is rebuilt from checked parts (``metadata_values.requirement_line``): a
+URL, a path or an option never reaches ``pyproject.toml``."""
 
 from __future__ import annotations
 
 import ast
 import sys
 
+from nb2prod import metadata_values as mv
 from nb2prod.analysis.context import Analysed
 from nb2prod.analysis.ipython import ParseFailure, parse_cell
 from nb2prod.deps.mapping import ALIASES, is_local
@@ -30,7 +33,7 @@ def dependencies(code: list[Analysed], requirements: list[str], notebook_dir: st
     }  # fmt: skip
     found |= _implied(code, modules)
     found |= set(requirements)
-    return sorted(found, key=str.lower)
+    return sorted({r for r in map(mv.requirement_line, found) if isinstance(r, str)}, key=str.lower)
 
 
 def _implied(code: list[Analysed], modules: set[str]) -> set[str]:

@@ -7,11 +7,13 @@ folders in paths and messages become ``~``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from nb2prod.convert.recorded import DataInput, without_home
 from nb2prod.deps.requirement import canonical
+from nb2prod.metadata_values import Ignored
 from nb2prod.records import Environment
 
 _GIB = 1024**3
@@ -141,6 +143,29 @@ def _mapping(raw: Mapping[str, Any], key: str) -> Mapping[str, Any]:
 def _cell(text: str) -> str:
     """Text safe in a table cell: one line, pipes escaped, no home folder."""
     return without_home(" ".join(text.split())).replace("|", "\\|")
+
+
+def ignored_section(notes: Sequence[str], ignored: Sequence[Ignored]) -> list[list[str]]:
+    """``## Metadata left out``: ``notes`` (what was used instead of an unusable Python or CUDA),
+    then each metadata value that failed its check, by what it was and why (not the value
+    itself: it is untrusted text). None when there is nothing to say."""
+    if not (notes or ignored):
+        return []
+    lines = ["## Metadata left out", ""]
+    lines += [*notes, ""] if notes else []
+    if ignored:
+        lines += [
+            "These values of the notebook's metadata did not pass nb2prod's checks and were not "
+            "used (`nb2prod convert` names each value):",
+            "",
+            *(f"- {_plain(notice.what)}: {_plain(notice.reason)}" for notice in ignored),
+        ]
+    return [lines[:-1] if lines[-1] == "" else lines]
+
+
+def _plain(text: str) -> str:
+    """Text as plain Markdown: one line, no home folder, markup characters escaped."""
+    return re.sub(r"([\\`*_{}\[\]<>|~])", r"\\\1", without_home(" ".join(text.split())))
 
 
 def readme_sections(

@@ -7,26 +7,26 @@ import builtins
 import hashlib
 import json
 import os
-import sys
 from dataclasses import dataclass, field
 
 import libcst as cst
 
 from nb2prod import __version__
+from nb2prod import metadata_values as mv
 from nb2prod.analysis import REPRODUCIBILITY, analyse_notebook, check_notebook, practices
 from nb2prod.analysis.context import Analysed
 from nb2prod.container.dockerfile import base_image, render_dockerfile, render_dockerignore
 from nb2prod.container.facts import PackageFacts, image_labels
 from nb2prod.convert import templates
 from nb2prod.convert.dependencies import dependencies
-from nb2prod.convert.environment import readme_sections
+from nb2prod.convert.environment import ignored_section, readme_sections
 from nb2prod.convert.flow import StepFlow, module_level, step_flows
 from nb2prod.convert.lift import LiftedCell, lift_cell
 from nb2prod.convert.localmods import LocalImports, local_modules, module_files, rewrite_source
 from nb2prod.convert.naming import identifier, package_name, unique
 from nb2prod.convert.pipeline import Parameter, parameters_of, render_main, render_pipeline
 from nb2prod.convert.readme import render_readme
-from nb2prod.convert.recorded import cuda_of, data_inputs, data_tests, lock_provenance, python_of
+from nb2prod.convert.recorded import choose_target, data_inputs, data_tests, lock_provenance
 from nb2prod.convert.render import StepModule, code_of, has_body, render_step
 from nb2prod.convert.steps import Step, cell_key, split_steps
 from nb2prod.convert.testgen import GeneratedTest, function_tests, output_tests, render_tests
@@ -40,10 +40,12 @@ MAX_DATA_FILE = 5 * 1024 * 1024
 
 @dataclass
 class Package:
-    """The files of a generated package (relative POSIX path -> content)."""
+    """The files of a generated package (relative POSIX path -> content), and one line per
+    metadata value left out (``PATH: ignored ...``) for the face to show."""
 
     name: str
     files: dict[str, str | bytes] = field(default_factory=dict)
+    notices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ class _Builder:
         }
         records = read_records(notebook.metadata)
         self.environment = records.current if records else None
+        self.ignored: list[mv.Ignored] = list(records.notices) if records else []
+        self.target = choose_target(self.environment, notebook.metadata, self.ignored)
         self.inputs = (  # files the kernel saw the notebook read: shipped when beside it
             data_inputs(records, notebook.directory, MAX_DATA_FILE, self._ship) if records else []
         )
@@ -150,6 +154,7 @@ class _Builder:
         checked = {shipped: test.name for shipped, test in checks.items()}
         files["README.md"] = render_readme(self._readme_facts(tests, checked))
         files["nb2prod.json"] = self._provenance(tests)
+        package.notices = tuple(n.line(self.notebook.path) for n in mv.unique(self.ignored))
         return package
 
     def _results(self, running: list[tuple[Step, StepFlow]]) -> list[str]:
@@ -253,9 +258,9 @@ class _Builder:
         return found
 
     def _python(self) -> str:
-        """The recorded Python, else the notebook's, else this one (``X.Y``)."""
-        version = self.notebook.python_version or sys.version_info[:2]
-        return python_of(self.environment) or f"{version[0]}.{version[1]}"
+        """The recorded Python, else the notebook's, else this one (``X.Y``): one nb2prod can
+        target (see ``recorded.choose_target``)."""
+        return self.target.python
 
     def _dockerfile(self) -> str:
         facts = PackageFacts(
@@ -268,8 +273,8 @@ class _Builder:
             notebook_sha256=self._notebook_hash(),
             nb2prod_version=__version__,
         )
-        cuda = cuda_of(self.environment)
-        return render_dockerfile(self.name, self._python(), cuda, labels=image_labels(facts))
+        target = self.target
+        return render_dockerfile(self.name, target.python, target.cuda, labels=image_labels(facts))
 
     def _notebook_hash(self) -> str:
         digest = hashlib.sha256()
@@ -282,11 +287,11 @@ class _Builder:
         return dependencies(self.code, requirements, self.notebook.directory)
 
     def _pyproject(self) -> str:
-        listed = ", ".join(f'"{d}"' for d in self._dependencies())
+        listed = ", ".join(f'"{d}"' for d in self._dependencies())  # checked: no quotes
         return templates.PYPROJECT.format(
             distribution=self.name.replace("_", "-"),
-            title=self.title.replace('"', "'"),
-            notebook=self.notebook_name,
+            title=_toml_text(self.title),
+            notebook=_toml_text(self.notebook_name),
             python=self._python(),
             dependencies=listed,
             package=self.name,
@@ -296,11 +301,12 @@ class _Builder:
         self, tests: list[GeneratedTest], checked: dict[str, str]
     ) -> dict[str, object]:
         """What the README shows; ``checked``: shipped data file -> the test of its hash."""
-        image = base_image(self._python(), cuda_of(self.environment))
+        image = base_image(self.target.python, self.target.cuda)
         return {
             "recorded": readme_sections(
                 self.environment, self.inputs, self._dependencies(), image, self.name, checked
-            ),
+            )
+            + ignored_section(self.target.notes, mv.unique(self.ignored)),
             "name": self.name,
             "title": self.title,
             "notebook": self.notebook_name,
@@ -336,6 +342,12 @@ class _Builder:
             **lock_provenance(self.environment),
         }
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def _toml_text(text: str) -> str:
+    """Text safe inside a TOML basic string: printable, no quote, no backslash."""
+    printable = "".join(c if c.isprintable() else " " for c in text)
+    return printable.replace("\\", "/").replace('"', "'")
 
 
 def _in_data_folder(relative: str) -> str:

@@ -8,16 +8,16 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from nb2prod import metadata_values as mv
 from nb2prod.convert.naming import identifier, unique
 from nb2prod.convert.testgen import GeneratedTest
 from nb2prod.records import Environment, FileRead, Records, file_sha256
 
-_MINOR = re.compile(r"^(3\.\d{1,2})(\.|$)")
-_CUDA = re.compile(r"^\d+\.\d+(\.\d+)?$")
 _HEX = re.compile(r"^[0-9a-f]{16,64}$")
 _ABSOLUTE = re.compile(r"^(/|~|[A-Za-z]:[\\/]|\\\\)")
 #: A user's home folder at the start of a path, or after a space in a message.
@@ -28,10 +28,75 @@ _HOME = re.compile(
 
 
 def python_of(environment: Environment | None) -> str | None:
-    """The recorded Python as ``X.Y`` (``3.10.14`` -> ``3.10``), or None."""
+    """The recorded Python as ``X.Y`` (``3.10.14`` -> ``3.10``), or None when there is none or
+    nb2prod cannot target it."""
+@dataclass(frozen=True)
+class Target:
+    """The Python (``X.Y``) and CUDA (or None) the package and its image are built for, and a
+    README line for each metadata value that could not be used for them."""
+
+    python: str
+    cuda: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+def here() -> str:
+    """The Python nb2prod runs on, as ``X.Y``."""
+    return f"{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def choose_target(
+    environment: Environment | None, metadata: Mapping[str, Any], notices: list[mv.Ignored]
+) -> Target:
+    """The recorded Python, else the notebook's ``language_info.version``, else this one: a
+    Python nb2prod cannot target (Python 2, older than 3.8, nonsense) gives this one, with a
+    notice and a note. CUDA: see :func:`cuda_of`."""
+    python, notes = _python(environment, metadata, notices)
+    cuda = cuda_of(environment)
+    if cuda is None and environment is not None and environment.gpu.get("available") is True:
+        notes.append(
+            "The kernel saw an NVIDIA GPU but recorded no usable CUDA version: the default base "
+            "image has no CUDA (pass `--base-image` to `nb2prod build` to choose one)."
+        )
+    return Target(python, cuda, tuple(notes))
+
+
+def _python(
+    environment: Environment | None, metadata: Mapping[str, Any], notices: list[mv.Ignored]
+) -> tuple[str, list[str]]:
+    info = metadata.get("language_info")
+    candidates = (
+        ("recorded Python", environment.python_version if environment else None),
+        (
+            "notebook's Python (language_info)",
+            info.get("version") if isinstance(info, Mapping) else None,
+        ),
+    )
+    for what, value in candidates:
+        if value is None:
+            continue
+        found = mv.python_target(value)
+        if not isinstance(found, mv.Bad):
+            return found, []
+        instead = f"the package and its image use Python {here()}, the one nb2prod runs on"
+        notices.append(mv.Ignored(what, value, found.reason, instead))
+        release = mv.python_release(value)
+        said = (
+            f"Python {release}"
+            if isinstance(release, str)
+            else "a Python version nb2prod cannot read"
+        )
+        return here(), [
+            f"The notebook's metadata says it ran on {said}, which nb2prod cannot target "
+            f"({found.reason}): the package and its image use Python {here()}, the one nb2prod "
+            "ran on. Check that the code runs there."
+        ]
+    return here(), []
+
+
     version = environment.python_version if environment else None
-    match = _MINOR.match(version) if version else None
-    return match.group(1) if match else None
+    found = mv.python_target(version) if version is not None else None
+    return found if isinstance(found, str) else None
 
 
 def cuda_of(environment: Environment | None) -> str | None:
@@ -40,16 +105,19 @@ def cuda_of(environment: Environment | None) -> str | None:
     if environment is None or environment.gpu.get("available") is not True:
         return None
     cuda = environment.cuda_version
-    return cuda if cuda and _CUDA.match(cuda) else None
+    return cuda if cuda is not None and mv.is_good(cuda, mv.cuda_version) else None
 
 
 def lock_provenance(environment: Environment | None) -> dict[str, Any]:
     """``nb2prod.json``'s keys for the lock: every recorded package version (the lock keeps
-    those it pins, see ``deps.recorded``) and the recorded Python; nothing without records."""
+    those it pins, see ``deps.recorded``) and the recorded Python when nb2prod targets it; only
+    values that pass their checks; nothing without records."""
     if environment is None:
         return {}
-    found: dict[str, Any] = {"recorded": dict(sorted(environment.packages.items()))}
-    if environment.python_version:
+    found: dict[str, Any] = {
+        "recorded": dict(sorted(mv.versions(environment.packages, []).items()))
+    }
+    if python_of(environment) is not None:
         found["recorded_python"] = environment.python_version
     return found
 

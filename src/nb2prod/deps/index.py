@@ -1,11 +1,14 @@
 """Extra wheel indexes for local version labels: ``torch==2.4.1+cu121`` is only on PyTorch's own
-index, so the lock must name it (``--extra-index-url https://download.pytorch.org/whl/cu121``)."""
+index, so the lock must name it (``--extra-index-url https://download.pytorch.org/whl/cu121``).
+The only index nb2prod names itself is PyTorch's, with a variant from a fixed pattern; no URL is
+ever taken from a notebook or a package."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 
+from nb2prod import metadata_values as mv
 from nb2prod.deps.requirement import Requirement, canonical
 
 PYTORCH_INDEX = "https://download.pytorch.org/whl"
@@ -32,7 +35,10 @@ def index_for(requirement: Requirement) -> str | None:
     if label is None or canonical(requirement.name) not in PYTORCH_FAMILY:
         return None
     variant = label.lower()
-    return f"{PYTORCH_INDEX}/{variant}" if _VARIANT.match(variant) else None
+    if not _VARIANT.fullmatch(variant):
+        return None
+    url = f"{PYTORCH_INDEX}/{variant}"
+    return url if mv.is_good(url, mv.index_url) else None
 
 
 def extra_index_urls(requirements: Iterable[Requirement]) -> list[str]:

@@ -69,7 +69,7 @@ def render_requirements_in(
     lines += ["# Where each version came from:", *_SOURCES]
     if constraints:
         lines.append(_HELD.format(count=len(constraints)))
-    lines += [f"# {note}" for note in notes]
+    lines += [f"# {' '.join(note.split())}" for note in notes]
     lines.append("")
     lines += [f"--extra-index-url {url}" for url in extra_index_urls([*requirements, *constraints])]
     for requirement in requirements:

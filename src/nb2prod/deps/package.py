@@ -2,7 +2,9 @@
 direct dependencies (an exact ``==`` pin there counts as a ``pip install`` pin), its
 ``nb2prod.json`` may carry versions the notebook's kernel recorded (``"recorded"``:
 name -> version, see ``recorded``): they pin the direct dependencies and hold the indirect ones;
-the rest is pinned to what is installed here."""
+the rest is pinned to what is installed here. Both files are read as untrusted: names, versions
+and the Python pass the checks of ``metadata_values``, and what fails is left out with a notice
+(:attr:`LockResult.notices`)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nb2prod import metadata_values as mv
 from nb2prod.deps.lock import (
     IN_FILE,
     LOCK_FILE,
@@ -42,13 +45,15 @@ PYPROJECT = "pyproject.toml"
 
 @dataclass(frozen=True)
 class LockResult:
-    """The two files' texts, the direct requirements behind them, and the recorded versions of
-    the distributions the lock pins (canonical name, version)."""
+    """The two files' texts, the direct requirements behind them, the recorded versions of
+    the distributions the lock pins (canonical name, version), and one line per value of the
+    package's files that was left out (``PATH: ignored ...``)."""
 
     requirements: tuple[Requirement, ...]
     requirements_in: str
     lock: str
     recorded: tuple[tuple[str, str], ...] = ()
+    notices: tuple[str, ...] = ()
 
     @property
     def pinned(self) -> int:
@@ -96,12 +101,17 @@ def _lock_project(
     no_index: bool = False,
 ) -> LockResult:
     """``lock_package`` of a package's parsed ``pyproject.toml`` and ``nb2prod.json``."""
+    ignored: list[mv.Ignored] = []
     name, listed = _project_dependencies(project, where)
-    versions = {**recorded_versions(provenance), **(recorded or {})}
+    versions = {**recorded_versions(provenance, ignored), **mv.versions(recorded, ignored)}
     names = [p[0] for p in map(parse_pip_requirement, listed) if p is not None]
     requirements = tuple(pin_versions(names, listed, recorded=versions, env=env))
     held = held_back(versions, requirements)
-    python = recorded_python(provenance)
+    python = recorded_python(provenance, ignored)
+    notices = tuple(n.line(f"{where}/{PROVENANCE}") for n in mv.unique(ignored))
+    if name and not mv.is_good(name, mv.distribution_name):
+        bad = mv.Ignored("project name", name, "not a distribution name")
+        notices, name = (*notices, bad.line(f"{where}/{PYPROJECT}")), ""
 
     def compile_with(constraints: Sequence[Requirement]) -> str:
         return compile_lock(
@@ -121,7 +131,7 @@ def _lock_project(
     text_in = render_requirements_in(
         requirements, name, constraints=applied(held, lock), notes=notes
     )
-    return LockResult(requirements, text_in, lock, kept(versions, pins(lock)))
+    return LockResult(requirements, text_in, lock, kept(versions, pins(lock)), notices)
 
 
 def _compile_held(

@@ -6,21 +6,24 @@ nothing for a distribution outside the resolved closure. ``convert`` writes the 
 environment there; once locked, :func:`restrict` keeps only what the lock pins, so the file stays
 small. ``"recorded_python"`` is the Python the kernel ran, which the lock is resolved for where
 the resolver can (uv).
+
+``nb2prod.json`` is untrusted like the notebook it came from (a package may be someone else's):
+its names, versions and Python pass the checks of ``metadata_values``; what fails is left out
+with a notice.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from nb2prod import metadata_values as mv
 from nb2prod.deps.requirement import Requirement, canonical
 
 PROVENANCE = "nb2prod.json"
 KEY, PYTHON_KEY = "recorded", "recorded_python"
-_MINOR = re.compile(r"^(3\.\d{1,2})(\.|$)")
 
 
 def read_provenance(package_dir: Path) -> dict[str, Any]:
@@ -40,39 +43,38 @@ def parse_provenance(text: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def recorded_versions(provenance: Mapping[str, Any]) -> dict[str, str]:
-    """The ``"recorded"`` versions, when there are any."""
-    found = provenance.get(KEY)
-    if not isinstance(found, dict):
-        return {}
-    return {str(k): v for k, v in found.items() if isinstance(v, str) and v}
+def recorded_versions(
+    provenance: Mapping[str, Any], notices: list[mv.Ignored] | None = None
+) -> dict[str, str]:
+    """The ``"recorded"`` versions whose name and version pass their checks (the others are
+    left out, with a notice in ``notices``)."""
+    return mv.versions(provenance.get(KEY), notices if notices is not None else [])
 
 
-def recorded_python(provenance: Mapping[str, Any]) -> str | None:
-    """``"recorded_python": "3.10.14"`` -> ``"3.10"``; None when absent or not a Python 3."""
+def recorded_python(
+    provenance: Mapping[str, Any], notices: list[mv.Ignored] | None = None
+) -> str | None:
+    """``"recorded_python": "3.10.14"`` -> ``"3.10"``; None when absent or not a Python nb2prod
+    targets (with a notice in ``notices``)."""
     found = provenance.get(PYTHON_KEY)
-    match = _MINOR.match(found) if isinstance(found, str) else None
-    return match.group(1) if match else None
+    return mv.keep(
+        found, mv.python_target, "recorded Python", notices if notices is not None else []
+    )
 
 
 def held_back(
     versions: Mapping[str, str], requirements: Sequence[Requirement]
 ) -> list[Requirement]:
     """Constraints: the recorded versions of distributions that are not direct requirements,
-    sorted; a version that is not PEP 440 (a local hack, a VCS string) is left to the resolver."""
-    from packaging.version import InvalidVersion, Version
-
+    sorted; a name or version that fails its check is left out."""
     direct = {canonical(r.name) for r in requirements}
     held: dict[str, Requirement] = {}
     for name, version in versions.items():
         key = canonical(name)
-        if key in direct or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name):
+        if key in direct or not mv.is_good(name, mv.distribution_name):
             continue
-        try:
-            Version(version)
-        except InvalidVersion:
-            continue
-        held[key] = Requirement(key, version, "recorded")
+        if mv.is_good(version, mv.version):
+            held[key] = Requirement(key, version, "recorded")
     return [held[key] for key in sorted(held)]
 
 

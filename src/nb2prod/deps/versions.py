@@ -6,25 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from nb2prod import metadata_values as mv
 from nb2prod.deps.requirement import Environment, Requirement, canonical
 
 
 def parse_pip_requirement(text: str) -> tuple[str, str | None] | None:
     """``'pkg[extra]==1.2'`` -> ``("pkg", "1.2")``; ``pkg>=1`` -> ``("pkg", None)``; None when it
-    is not a requirement (a path, a URL, an option)."""
-    from packaging.requirements import InvalidRequirement
-    from packaging.requirements import Requirement as Parsed
-
-    text = text.strip().strip("'\"")
-    try:
-        parsed = Parsed(text)
-    except InvalidRequirement:
-        return None
-    if parsed.url:
-        return None
-    pins = [s.version for s in parsed.specifier if s.operator in ("==", "===")]
-    exact = pins[0] if len(pins) == 1 and "*" not in pins[0] else None
-    return parsed.name, exact
+    is not a requirement (a path, a URL, an option): ``metadata_values.requirement``."""
+    found = mv.requirement(text)
+    return None if isinstance(found, mv.Bad) else found
 
 
 def pin_versions(
@@ -34,9 +24,10 @@ def pin_versions(
     recorded: Mapping[str, str] | None = None,
     env: Environment | None = None,
 ) -> list[Requirement]:
-    """One requirement for each distribution in ``names`` and ``pip_installs``, sorted by name."""
+    """One requirement for each distribution in ``names`` and ``pip_installs``, sorted by name.
+    A recorded name or version that fails its check (``metadata_values``) is not used."""
     env = env if env is not None else Environment.current()
-    recorded_by = {canonical(k): v for k, v in (recorded or {}).items()}
+    recorded_by = {canonical(k): v for k, v in mv.versions(recorded, []).items()}
     wanted: dict[str, str] = {canonical(n): n for n in names}
     pins: dict[str, str] = {}
     for text in pip_installs:
