@@ -225,6 +225,7 @@ def run_convert(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_FINDINGS
+        _print_notices([notice.line(args.notebook) for notice in result.notices])
         out = Path(args.output or result.name)
         hint = "or convert with --no-lock and lock later"
         files = result.files if args.no_lock else with_lock(result.files, args.notebook, hint=hint)
@@ -270,6 +271,7 @@ def run_lock(args: argparse.Namespace) -> int:
             find_links=args.find_links,
             no_index=args.no_index,
         )
+        _print_notices(result.notices)
         write_lock(out, result)
     except NotebookError as error:
         print(error, file=sys.stderr)
@@ -279,6 +281,12 @@ def run_lock(args: argparse.Namespace) -> int:
         f"{out / 'requirements.lock'}"
     )
     return EXIT_OK
+
+
+def _print_notices(notices: Sequence[str]) -> None:
+    """The metadata values a command left out, one line each (``PATH: ignored ...``)."""
+    for line in notices:
+        print(line, file=sys.stderr)
 
 
 def run_build(args: argparse.Namespace) -> int:

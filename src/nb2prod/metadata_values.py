@@ -27,22 +27,23 @@ MAX_TEXT = 200
 MAX_PATH = 4096
 
 #: PEP 508 names: letters and digits at both ends, ``._-`` between.
-_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9])?")
+_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9])?", re.ASCII)
 #: The characters a PEP 440 version may have (``packaging`` also accepts spaces, ``v``...).
-_VERSION = re.compile(r"[0-9][0-9A-Za-z.+!_-]{0,63}")
-_PYTHON = re.compile(r"(\d{1,2})\.(\d{1,3})(?:\.\d{1,3})?(?:(?:a|b|rc)\d{1,3})?\+?")
-_CUDA = re.compile(r"\d{1,2}\.\d{1,2}(?:\.\d{1,3})?")
-_CUDNN = re.compile(r"\d{1,6}(?:\.\d{1,4}){0,3}")
-_DRIVER = re.compile(r"\d{1,4}(?:\.\d{1,4}){0,3}")
-_HEX = re.compile(r"[0-9a-f]{8,64}")
-_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)")
+_VERSION = re.compile(r"[0-9][0-9A-Za-z.+!_-]{0,63}", re.ASCII)
+_PYTHON = re.compile(r"(\d{1,2})\.(\d{1,3})(?:\.\d{1,3})?(?:(?:a|b|rc)\d{1,3})?\+?", re.ASCII)
+_CUDA = re.compile(r"\d{1,2}\.\d{1,2}(?:\.\d{1,3})?", re.ASCII)
+_CUDNN = re.compile(r"\d{1,6}(?:\.\d{1,4}){0,3}", re.ASCII)
+_DRIVER = re.compile(r"\d{1,4}(?:\.\d{1,4}){0,3}", re.ASCII)
+_HEX = re.compile(r"[0-9a-f]{8,64}", re.ASCII)
+_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)", re.ASCII)
 #: Display text for a table: letters, digits, spaces and plain punctuation; no markup.
-_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._,:;@()+/#=%'-]{0,199}")
-_KERNEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-_CELL_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._,:;@()+/#=%'-]{0,199}", re.ASCII)
+_KERNEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", re.ASCII)
+_CELL_ID = re.compile(r"[A-Za-z0-9_-]{1,64}", re.ASCII)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]", re.ASCII)
 _URL = re.compile(
-    r"https://[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+(?::\d{1,5})?(?:/[A-Za-z0-9_.~+-]*)*"
+    r"https://[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+(?::\d{1,5})?(?:/[A-Za-z0-9_.~+-]*)*",
+    re.ASCII,
 )
 
 
@@ -108,7 +109,7 @@ def is_good(value: object, check: Callable[[object], object]) -> bool:
 def text(value: object, limit: int = MAX_TEXT) -> str | Bad:
     """Any text with no control or direction-changing characters, valid Unicode, not empty."""
     if not isinstance(value, str):
-        return Bad(f"not text but a JSON {_json_type(value)}")
+        return Bad("not text")
     if not value:
         return Bad("empty")
     if len(value) > limit:

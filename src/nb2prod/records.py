@@ -178,10 +178,10 @@ ACCELERATOR: Mapping[str, Check] = {
 def clean_environment(raw: Mapping[str, Any], notices: list[mv.Ignored]) -> dict[str, Any]:
     """An environment record with only the fields :data:`ENVIRONMENT_FIELDS` knows whose values
     pass their check; each value that fails adds a notice to ``notices``."""
-    found = _fields(raw, ENVIRONMENT_FIELDS[""], "recorded", notices)
+    found = _fields(raw, ENVIRONMENT_FIELDS[""], "", notices)
     for section, checks in ENVIRONMENT_FIELDS.items():
         if section and isinstance(raw.get(section), Mapping):
-            found[section] = _fields(raw[section], checks, f"recorded {section}", notices)
+            found[section] = _fields(raw[section], checks, f"{section}.", notices)
         elif section in raw:
             found[section] = None
     found["packages"] = mv.versions(raw.get("packages"), notices)
@@ -190,26 +190,28 @@ def clean_environment(raw: Mapping[str, Any], notices: list[mv.Ignored]) -> dict
     devices = _sequence(_mapping(raw.get("gpu")).get("devices"))
     if isinstance(gpu, dict) and devices:
         gpu["devices"] = [
-            _fields(d, GPU_DEVICE, "recorded GPU", notices)
+            _fields(d, GPU_DEVICE, "gpu.devices.", notices)
             for d in devices
             if isinstance(d, Mapping)
         ]
     accelerators = _table(raw.get("accelerators"), _mapping, "recorded accelerator", notices)
     found["accelerators"] = {
-        name: _fields(info, ACCELERATOR, f"recorded {name}", notices)
+        name: _fields(info, ACCELERATOR, f"accelerators.{name}.", notices)
         for name, info in accelerators.items()
     }
     return found
 
 
 def _fields(
-    raw: Mapping[str, Any], checks: Mapping[str, Check], what: str, notices: list[mv.Ignored]
+    raw: Mapping[str, Any], checks: Mapping[str, Check], prefix: str, notices: list[mv.Ignored]
 ) -> dict[str, Any]:
-    """The fields of ``raw`` that ``checks`` names and accepts (a null stays null)."""
+    """The fields of ``raw`` that ``checks`` names and accepts (a null stays null); a notice
+    names a field by its path in the record (``prefix`` + key)."""
     found: dict[str, Any] = {}
     for key, check in checks.items():
         if key in raw:
-            found[key] = mv.keep(raw[key], check, f"{what} {key}", notices)
+            what = f"recorded environment's {prefix}{key}"
+            found[key] = mv.keep(raw[key], check, what, notices)
     return found
 
 

@@ -66,6 +66,8 @@ def build_image(
     """
     start = time.monotonic()
     facts = read_facts(package_dir)
+    for notice in facts.notices:  # values of the package's files that were left out
+        progress(notice)
     tag = tag or f"{facts.distribution}:{facts.version}"
     if not (package_dir / "requirements.lock").is_file():
         raise NotebookError(

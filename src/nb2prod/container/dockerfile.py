@@ -13,7 +13,9 @@ The image is built in three stages, in the order a build cache rewards:
 
 Wheels in a ``wheelhouse/`` folder beside the lock are copied in with it; the build argument
 ``PIP_NO_INDEX=1`` then makes the build hermetic (no package index, ``--network none``).
-Only syntax the classic builder knows is used: no BuildKit ``RUN --mount``.
+Only syntax the classic builder knows is used: no BuildKit ``RUN --mount``. Every value that
+reaches a ``FROM``, ``ARG`` or ``LABEL`` line is checked here again (``fullmatch``, JSON-quoted
+labels): a bad one is a ``ValueError``, since callers pass only checked values.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+
+from nb2prod.metadata_values import cuda_version, is_good
 
 #: The default public base image for a Python version.
 PYTHON_BASE = "python:{version}-slim"
@@ -36,10 +40,9 @@ CUDA_RELEASES = {
 #: The user the image runs as: not root, and a fixed id so volumes can be prepared for it.
 APP_UID = 10001
 
-_VERSION = re.compile(r"^3\.\d{1,2}$")
-_CUDA = re.compile(r"^\d+\.\d+(\.\d+)?$")
-_PACKAGE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_LABEL_KEY = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_VERSION = re.compile(r"3\.\d{1,2}")
+_PACKAGE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_LABEL_KEY = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
 def base_image(python_version: str = "3.11", cuda: str | None = None) -> str:
@@ -47,7 +50,7 @@ def base_image(python_version: str = "3.11", cuda: str | None = None) -> str:
     _check_version(python_version)
     if cuda is None:
         return PYTHON_BASE.format(version=python_version)
-    if not _CUDA.match(cuda):
+    if not is_good(cuda, cuda_version):
         raise ValueError(f"CUDA version {cuda!r}: expected X.Y or X.Y.Z, e.g. 12.1.1")
     return CUDA_BASE.format(cuda=cuda_release(cuda), ubuntu=_ubuntu_for(python_version))
 
@@ -83,7 +86,7 @@ def render_dockerfile(
     commit or version does not invalidate any cached layer. With ``cuda`` the base is NVIDIA's
     CUDA runtime image, which has no Python: the distribution's ``pythonX.Y`` is installed.
     """
-    if not _PACKAGE.match(package):
+    if not _PACKAGE.fullmatch(package):
         raise ValueError(f"{package!r} is not a Python import name")
     default = base_image(python_version, cuda)
     python = f"python{python_version}" if cuda else "python3"
@@ -210,7 +213,7 @@ def _labels(labels: Mapping[str, str]) -> list[str]:
     lines = ["LABEL \\"]
     items = sorted(labels.items())
     for index, (key, value) in enumerate(items):
-        if not _LABEL_KEY.match(key):
+        if not _LABEL_KEY.fullmatch(key):
             raise ValueError(f"label {key!r}: expected lower-case letters, digits, '.', '-'")
         end = " \\" if index < len(items) - 1 else ""
         quoted = json.dumps(value, ensure_ascii=False).replace("$", "\\$")
@@ -219,7 +222,7 @@ def _labels(labels: Mapping[str, str]) -> list[str]:
 
 
 def _check_version(python_version: str) -> None:
-    if not _VERSION.match(python_version):
+    if not _VERSION.fullmatch(python_version):
         raise ValueError(f"Python version {python_version!r}: expected X.Y, e.g. 3.11")
 
 

@@ -1,13 +1,17 @@
-"""What the image needs to know about a generated package: read from its own files."""
+"""What the image needs to know about a generated package: read from its own files, which are
+untrusted (a package may be someone else's): every value passes its check in ``metadata_values``;
+one that fails is replaced by the default, or left out, with a notice."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nb2prod import metadata_values as mv
 from nb2prod.errors import NotebookError
 
 _MINIMUM = re.compile(r">=\s*(3\.\d{1,2})")
@@ -15,7 +19,8 @@ _MINIMUM = re.compile(r">=\s*(3\.\d{1,2})")
 
 @dataclass(frozen=True)
 class PackageFacts:
-    """A package folder's name, version, Python and provenance."""
+    """A package folder's name, version, Python and provenance, and one line per value of its
+    files that was left out (``PATH: ignored ...``)."""
 
     distribution: str
     package: str
@@ -25,6 +30,7 @@ class PackageFacts:
     notebook: str | None = None
     notebook_sha256: str | None = None
     nb2prod_version: str | None = None
+    notices: tuple[str, ...] = ()
 
 
 def read_facts(package_dir: Path) -> PackageFacts:
@@ -35,21 +41,30 @@ def read_facts(package_dir: Path) -> PackageFacts:
     from nb2prod.deps.recorded import read_provenance  # nb2prod.deps is slow to import
 
     pyproject = _toml(package_dir / "pyproject.toml", package_dir)
-    project = pyproject.get("project", {})
-    distribution = str(project.get("name") or package_dir.name)
-    requires = str(project.get("requires-python", ""))
-    minimum = _MINIMUM.search(requires)
-    provenance = {k: v for k, v in read_provenance(package_dir).items() if isinstance(v, str)}
-    return PackageFacts(
-        distribution=distribution,
-        package=_import_name(pyproject, package_dir),
-        version=str(project.get("version", "0")),
-        python_version=minimum.group(1) if minimum else "3.11",
-        build_requires=tuple(pyproject.get("build-system", {}).get("requires", ["hatchling"])),
-        notebook=provenance.get("notebook"),
-        notebook_sha256=provenance.get("notebook_sha256"),
-        nb2prod_version=provenance.get("nb2prod"),
+    project = _table(pyproject.get("project"))
+    package = _import_name(pyproject, package_dir)
+    own: list[mv.Ignored] = []  # from pyproject.toml
+    name = mv.keep(project.get("name"), mv.distribution_name, "project name", own)
+    version = mv.keep(project.get("version"), mv.version, "project version", own)
+    minimum = _MINIMUM.search(str(project.get("requires-python", "")))
+    python = mv.keep(minimum and minimum.group(1), mv.python_target, "requires-python", own)
+    provenance = read_provenance(package_dir)
+    recorded: list[mv.Ignored] = []  # from nb2prod.json
+    facts = PackageFacts(
+        distribution=name or package.replace("_", "-"),
+        package=package,
+        version=version or "0",
+        python_version=python or "3.11",
+        build_requires=_requires(pyproject, package_dir),
+        notebook=mv.keep(provenance.get("notebook"), mv.path, "notebook", recorded),
+        notebook_sha256=mv.keep(
+            provenance.get("notebook_sha256"), mv.hex_digest, "notebook_sha256", recorded
+        ),
+        nb2prod_version=mv.keep(provenance.get("nb2prod"), mv.version, "nb2prod version", recorded),
     )
+    notices = [n.line(str(package_dir / "pyproject.toml")) for n in own]
+    notices += [n.line(str(package_dir / "nb2prod.json")) for n in recorded]
+    return dataclasses.replace(facts, notices=tuple(notices))
 
 
 def image_labels(
@@ -94,10 +109,37 @@ def _toml(path: Path, package_dir: Path) -> dict[str, Any]:
 
 
 def _import_name(pyproject: dict[str, Any], package_dir: Path) -> str:
-    wheel = pyproject.get("tool", {}).get("hatch", {}).get("build", {}).get("targets", {})
-    for listed in wheel.get("wheel", {}).get("packages", []):
-        return Path(str(listed)).name
-    runnable = sorted(p.parent.name for p in (package_dir / "src").glob("*/__main__.py"))
-    if len(runnable) == 1:
-        return runnable[0]
-    raise NotebookError(str(package_dir), "no runnable package: expected one src/PKG/__main__.py")
+    """The package's import name: the wheel's one package, else the one ``src/PKG/__main__.py``;
+    it must be a Python name."""
+    hatch = _table(_table(pyproject.get("tool")).get("hatch"))
+    wheel = _table(_table(_table(hatch.get("build")).get("targets")).get("wheel"))
+    packages = wheel.get("packages")
+    if isinstance(packages, list) and packages:
+        names = [Path(str(packages[0])).name]
+    else:
+        names = sorted(p.parent.name for p in (package_dir / "src").glob("*/__main__.py"))
+    if len(names) != 1:
+        raise NotebookError(
+            str(package_dir), "no runnable package: expected one src/PKG/__main__.py"
+        )
+    if not names[0].isidentifier() or not names[0].isascii():
+        raise NotebookError(str(package_dir), f"not a Python package name: {mv.shown(names[0])}")
+    return names[0]
+
+
+def _requires(pyproject: dict[str, Any], package_dir: Path) -> tuple[str, ...]:
+    """The build requirements: each must be a requirement (``metadata_values``)."""
+    listed = _table(pyproject.get("build-system")).get("requires", ["hatchling"])
+    if not isinstance(listed, list):
+        listed = [listed]
+    for entry in listed:
+        if isinstance(mv.requirement(entry), mv.Bad):
+            raise NotebookError(
+                str(package_dir / "pyproject.toml"),
+                f"build-system requires {mv.shown(entry)}: not a requirement",
+            )
+    return tuple(listed)
+
+
+def _table(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

@@ -110,8 +110,10 @@ def _fate(item: DataInput, tests: Mapping[str, str]) -> str:
 
 
 def _recorded(raw: Mapping[str, Any]) -> str:
-    when, by = _text(raw.get("recorded")), raw.get("recorder")
-    return f"{when} by {by}" if isinstance(by, str) and by else when
+    when, by = raw.get("recorded"), raw.get("recorder")
+    if not (isinstance(by, str) and by):
+        return _text(when)
+    return f"{when} by {by}" if isinstance(when, str) and when else f"by {by}"
 
 
 def _os(system: Mapping[str, Any]) -> str:
@@ -149,16 +151,17 @@ def ignored_section(notes: Sequence[str], ignored: Sequence[Ignored]) -> list[li
     """``## Metadata left out``: ``notes`` (what was used instead of an unusable Python or CUDA),
     then each metadata value that failed its check, by what it was and why (not the value
     itself: it is untrusted text). None when there is nothing to say."""
-    if not (notes or ignored):
+    listed = [n for n in ignored if not n.instead]  # the others are what ``notes`` explain
+    if not (notes or listed):
         return []
     lines = ["## Metadata left out", ""]
     lines += [*notes, ""] if notes else []
-    if ignored:
+    if listed:
         lines += [
             "These values of the notebook's metadata did not pass nb2prod's checks and were not "
             "used (`nb2prod convert` names each value):",
             "",
-            *(f"- {_plain(notice.what)}: {_plain(notice.reason)}" for notice in ignored),
+            *(f"- {_plain(notice.what)}: {_plain(notice.reason)}" for notice in listed),
         ]
     return [lines[:-1] if lines[-1] == "" else lines]
 

@@ -40,12 +40,12 @@ MAX_DATA_FILE = 5 * 1024 * 1024
 
 @dataclass
 class Package:
-    """The files of a generated package (relative POSIX path -> content), and one line per
-    metadata value left out (``PATH: ignored ...``) for the face to show."""
+    """The files of a generated package (relative POSIX path -> content), and the metadata
+    values left out, for the face to show (``notice.line(path)``)."""
 
     name: str
     files: dict[str, str | bytes] = field(default_factory=dict)
-    notices: tuple[str, ...] = ()
+    notices: tuple[mv.Ignored, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ class _Builder:
         checked = {shipped: test.name for shipped, test in checks.items()}
         files["README.md"] = render_readme(self._readme_facts(tests, checked))
         files["nb2prod.json"] = self._provenance(tests)
-        package.notices = tuple(n.line(self.notebook.path) for n in mv.unique(self.ignored))
+        package.notices = mv.unique(self.ignored)
         return package
 
     def _results(self, running: list[tuple[Step, StepFlow]]) -> list[str]:
