@@ -67,6 +67,24 @@ _BY_FOLDER = bool(_NOFOLLOW and _DIRECTORY) and os.open in os.supports_dir_fd
 _CHUNK = 1 << 20
 
 
+class Oversized(NotebookError):
+    """A regular file larger than the cap it was read with."""
+
+
+def read_shippable(folder: str, relative: str, limit: int) -> bytes:
+    """The bytes of a file the package may carry: inside ``folder`` (links resolved), regular,
+    at most ``limit`` bytes (else :class:`Oversized`), and no secret file by name or content;
+    else :class:`NotebookError` naming ``relative`` and why it is not shipped."""
+    named = secret_file(relative) or secret_file("/".join(inside(folder, relative)))
+    if named:
+        raise NotebookError(relative, f"a secret file matching `{named}`")
+    data = read_inside(folder, relative, limit)
+    held = secret_content(data)
+    if held:
+        raise NotebookError(relative, f"it holds {held}")
+    return data
+
+
 def read_file(path: str, limit: int = MAX_NOTEBOOK_BYTES) -> bytes:
     """The bytes of the regular file at ``path`` (a link to one is followed), or
     :class:`NotebookError` naming the file and why it cannot be read."""
@@ -173,7 +191,7 @@ def _kind(mode: int) -> str:
 
 def _require_size(path: str, size: int, limit: int) -> None:
     if size > limit:
-        raise NotebookError(path, f"{size} bytes, over the limit of {limit} bytes")
+        raise Oversized(path, f"{size} bytes, over the limit of {limit} bytes")
 
 
 def _cannot_read(error: OSError | ValueError) -> str:
@@ -222,7 +240,7 @@ def _read_open(path: str, descriptor: int, limit: int) -> bytes:
                 chunks.append(chunk)
                 total += len(chunk)
                 if total > limit:
-                    raise NotebookError(path, f"over the limit of {limit} bytes")
+                    raise Oversized(path, f"over the limit of {limit} bytes")
         except BlockingIOError:
             raise NotebookError(path, "cannot be read without blocking") from None
         except OSError as error:

@@ -25,6 +25,7 @@ import re
 from collections.abc import Mapping
 
 from nb2prod.metadata_values import cuda_version, is_good
+from nb2prod.safefiles import SECRET_FILE_PATTERNS
 
 #: The default public base image for a Python version.
 PYTHON_BASE = "python:{version}-slim"
@@ -176,7 +177,14 @@ def render_dockerignore() -> str:
         "**/*.egg-info",
         ".DS_Store",
     ]
-    return "# Kept out of the image build context (nb2prod).\n" + "\n".join(ignored) + "\n"
+    secrets = [f"**/{pattern.rstrip('/')}" for pattern in SECRET_FILE_PATTERNS]
+    return (
+        "# Kept out of the image build context (nb2prod).\n"
+        + "\n".join(ignored)
+        + "\n# Secret files: never in an image.\n"
+        + "\n".join(secrets)
+        + "\n"
+    )
 
 
 def _cuda_base(python: str) -> list[str]:

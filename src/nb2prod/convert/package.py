@@ -30,9 +30,11 @@ from nb2prod.convert.recorded import choose_target, data_inputs, data_tests, loc
 from nb2prod.convert.render import StepModule, code_of, has_body, render_step
 from nb2prod.convert.steps import Step, cell_key, split_steps
 from nb2prod.convert.testgen import GeneratedTest, function_tests, output_tests, render_tests
+from nb2prod.errors import NotebookError
 from nb2prod.findings import Finding, Report, Severity
 from nb2prod.notebook import Notebook
 from nb2prod.records import read_records
+from nb2prod.safefiles import Oversized, inside, read_shippable, secret_file
 
 #: Data files up to this size are copied into the package; larger ones stay where they are.
 MAX_DATA_FILE = 5 * 1024 * 1024
@@ -79,7 +81,8 @@ class _Builder:
         skip = {parameters_cell.number} if parameters_cell else set()
         taken = {n for c in self.code for n in c.facts.defines} | set(dir(builtins))
         self.steps = split_steps(notebook, self.code, skip, taken)
-        self.data_files: dict[str, str] = {}
+        self.data_files: dict[str, bytes] = {}  # shipped path -> content, read safely
+        self.withheld: dict[str, str] = {}  # data path -> why it is not shipped
         self.path_parameters: list[Parameter] = []
         imported = frozenset(i.bound for c in self.code for i in c.facts.imports)
         self.lifted = {
@@ -138,9 +141,8 @@ class _Builder:
                 with open(path, encoding="utf-8", errors="replace") as handle:
                     source = rewrite_source(handle.read(), set(self.local), self.name)
                 files[f"{base}/{relative}"] = source
-        for shipped, original in sorted(self.data_files.items()):
-            with open(original, "rb") as handle:
-                files[f"{base}/data/{shipped}"] = handle.read()
+        for shipped, content in sorted(self.data_files.items()):
+            files[f"{base}/data/{shipped}"] = content
         tests = output_tests(self.steps) + function_tests(self.steps, homes, self.name)
         checks = data_tests(self.inputs, self.name, {t.name for t in tests})
         tests += checks.values()
@@ -171,8 +173,10 @@ class _Builder:
     def _data(self, literal: str, folder: bool) -> tuple[str, str] | None:
         """A small data file (or, given to ``Path()``, a folder of them) beside the notebook is
         shipped in the package; an absolute path, or a file too big to ship, becomes a
-        parameter of ``run()`` with the original path as its default."""
-        if not literal or "\n" in literal or len(literal) > 300:
+        parameter of ``run()`` with the original path as its default. Only regular files whose
+        real path is inside the notebook's folder are shipped, never a secret file: what is
+        left behind is listed in the README."""
+        if not literal or "\n" in literal or "\x00" in literal or len(literal) > 300:
             return None
         if practices.is_absolute_path(literal):
             return "parameter", self._path_parameter(literal)
@@ -180,26 +184,64 @@ class _Builder:
         if os.path.isabs(literal) or normal.startswith("..") or normal == ".":
             return None
         original = os.path.join(self.notebook.directory, normal)
-        if folder and os.path.isdir(original):
-            files = _small_files(original)
-            if files is None:
-                return None
-            for path in files:
-                self.data_files[_in_data_folder(os.path.relpath(path, self.notebook.directory))] = (
-                    path
-                )
-            return "data", _in_data_folder(normal)
-        if not os.path.isfile(original):
+        if not os.path.lexists(original) or (os.path.isdir(original) and not folder):
             return None
-        if os.path.getsize(original) > MAX_DATA_FILE:
+        if folder and os.path.isdir(original):
+            found = self._small_files(normal)
+            if found is None:
+                return None
+            for relative, content in found.items():
+                self.data_files[_in_data_folder(relative)] = content
+            return "data", _in_data_folder(normal)
+        try:
+            return "data", self._ship(normal, read_shippable(self._folder, normal, MAX_DATA_FILE))
+        except Oversized:
             return "parameter", self._path_parameter(literal)
-        return "data", self._ship(normal)
+        except NotebookError as error:
+            self._withhold(normal, error.reason)
+            return None
 
-    def _ship(self, relative: str) -> str:
-        """Ship the file at ``relative`` beside the notebook; its place in the data folder."""
+    @property
+    def _folder(self) -> str:
+        return self.notebook.directory
+
+    def _ship(self, relative: str, content: bytes) -> str:
+        """Ship ``content``, read from ``relative`` beside the notebook; its place in the data
+        folder."""
         shipped = _in_data_folder(relative)
-        self.data_files[shipped] = os.path.join(self.notebook.directory, relative)
+        self.data_files[shipped] = content
         return shipped
+
+    def _withhold(self, relative: str, reason: str) -> None:
+        self.withheld.setdefault(relative.replace(os.sep, "/"), reason)
+
+    def _small_files(self, folder: str) -> dict[str, bytes] | None:
+        """The shippable files of the data folder ``folder`` (relative to the notebook), by
+        path relative to the notebook, or None when the folder leads outside the notebook's
+        folder or is too big to ship. Hidden files and folders are skipped; links leading out,
+        FIFOs, devices and secret files are left behind and listed."""
+        try:
+            inside(self._folder, folder)
+        except NotebookError as error:
+            self._withhold(folder, error.reason)
+            return None
+        found: dict[str, bytes] = {}
+        left = MAX_DATA_FILE
+        for root, dirs, files in os.walk(os.path.join(self._folder, folder)):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                relative = os.path.relpath(os.path.join(root, name), self._folder)
+                if name.startswith(".") and not secret_file(name):
+                    continue  # hidden: not shipped (a hidden secret file is listed below)
+                try:
+                    found[relative] = read_shippable(self._folder, relative, left)
+                except Oversized:
+                    return None
+                except NotebookError as error:
+                    self._withhold(relative, error.reason)
+                    continue
+                left -= len(found[relative])
+        return found
 
     def _path_parameter(self, literal: str) -> str:
         for parameter in self.path_parameters:
@@ -313,6 +355,7 @@ class _Builder:
             "steps": [(s.name, s.title, [c.number for c in s.cells]) for s in self.steps],
             "parameters": self.parameters,
             "todos": [t for s in self.steps for c in s.cells for t in self.lifted[c].todos]
+            + [f"`{p}` was not shipped: {why}" for p, why in sorted(self.withheld.items())]
             + self._globals_in_definitions(),
             "secrets": sorted({v for lifted in self.lifted.values() for v in lifted.secrets}),
             "findings": self.report.findings,
@@ -355,20 +398,6 @@ def _in_data_folder(relative: str) -> str:
     ``data/`` is not repeated."""
     parts = relative.replace(os.sep, "/").split("/")
     return "/".join(parts[1:] if parts[0] == "data" else parts)
-
-
-def _small_files(folder: str) -> list[str] | None:
-    """The files of a data folder, or None when it is too big to ship."""
-    found: list[str] = []
-    total = 0
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith("."):
-                path = os.path.join(root, name)
-                total += os.path.getsize(path)
-                found.append(path)
-    return found if total <= MAX_DATA_FILE else None
 
 
 def _visited(statement: cst.BaseStatement, visitor: cst.CSTTransformer) -> cst.BaseStatement:

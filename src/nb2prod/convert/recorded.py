@@ -5,7 +5,7 @@ notebook's metadata says."""
 
 from __future__ import annotations
 
-import os
+import hashlib
 import posixpath
 import re
 import sys
@@ -16,7 +16,9 @@ from typing import Any
 from nb2prod import metadata_values as mv
 from nb2prod.convert.naming import identifier, unique
 from nb2prod.convert.testgen import GeneratedTest
-from nb2prod.records import Environment, FileRead, Records, file_sha256
+from nb2prod.errors import NotebookError
+from nb2prod.records import Environment, FileRead, Records
+from nb2prod.safefiles import Oversized, read_shippable
 
 _HEX = re.compile(r"^[0-9a-f]{16,64}$")
 _ABSOLUTE = re.compile(r"^(/|~|[A-Za-z]:[\\/]|\\\\)")
@@ -27,9 +29,6 @@ _HOME = re.compile(
 )
 
 
-def python_of(environment: Environment | None) -> str | None:
-    """The recorded Python as ``X.Y`` (``3.10.14`` -> ``3.10``), or None when there is none or
-    nb2prod cannot target it."""
 @dataclass(frozen=True)
 class Target:
     """The Python (``X.Y``) and CUDA (or None) the package and its image are built for, and a
@@ -94,6 +93,9 @@ def _python(
     return here(), []
 
 
+def python_of(environment: Environment | None) -> str | None:
+    """The recorded Python as ``X.Y`` (``3.10.14`` -> ``3.10``), or None when there is none or
+    nb2prod cannot target it."""
     version = environment.python_version if environment else None
     found = mv.python_target(version) if version is not None else None
     return found if isinstance(found, str) else None
@@ -150,11 +152,12 @@ class DataInput:
 
 
 def data_inputs(
-    records: Records, directory: str, limit: int, ship: Callable[[str], str]
+    records: Records, directory: str, limit: int, ship: Callable[[str, bytes], str]
 ) -> list[DataInput]:
     """The files read by recorded executions of code still in the notebook (the newest record of
-    each path), sorted by path. Relative ones found beside the notebook, up to ``limit`` bytes,
-    are shipped through ``ship`` (relative path -> its place in the data folder)."""
+    each path), sorted by path. Relative ones that the safe reader may ship from the notebook's
+    folder (regular, inside it, no secret, up to ``limit`` bytes) are shipped through ``ship``
+    (relative path, content -> its place in the data folder)."""
     newest: dict[str, tuple[FileRead, str | None]] = {}
     for execution in records.history:
         if execution.source_hash in records.sources:  # code no cell holds any more
@@ -168,21 +171,28 @@ def data_inputs(
 
 
 def _input(
-    read: FileRead, cell: str | None, directory: str, limit: int, ship: Callable[[str], str]
+    read: FileRead,
+    cell: str | None,
+    directory: str,
+    limit: int,
+    ship: Callable[[str, bytes], str],
 ) -> DataInput:
     if _ABSOLUTE.match(read.path):
         return DataInput(read, cell, reason="an absolute path on the machine that ran it")
     relative = posixpath.normpath(read.path.replace("\\", "/"))
-    if relative == ".." or relative.startswith("../"):
+    if relative == ".." or relative.startswith("../") or "\x00" in relative:
         return DataInput(read, cell, reason="outside the notebook's folder")
-    original = os.path.join(directory, *relative.split("/"))
-    if not os.path.isfile(original):
-        return DataInput(read, cell, reason="not found beside the notebook")
-    if os.path.getsize(original) > limit:
+    try:
+        content = read_shippable(directory, relative, limit)
+    except Oversized:
         return DataInput(read, cell, reason=f"over {limit // (1024 * 1024)} MiB, too big to ship")
+    except NotebookError as error:
+        why = "not found beside the notebook" if error.reason == "no such file" else error.reason
+        return DataInput(read, cell, reason=why)
     expected = (read.sha256 or "").lower()
-    changed = bool(_HEX.match(expected)) and not (file_sha256(original) or "").startswith(expected)
-    return DataInput(read, cell, shipped=ship(relative), changed=changed)
+    digest = hashlib.sha256(content).hexdigest()
+    changed = bool(_HEX.match(expected)) and not digest.startswith(expected)
+    return DataInput(read, cell, shipped=ship(relative, content), changed=changed)
 
 
 def data_tests(inputs: list[DataInput], package: str, taken: set[str]) -> dict[str, GeneratedTest]:
