@@ -31,7 +31,7 @@ def failure(response: HTTPResponse, status: int, code: str) -> str:
     """The message of an error reply, after checking its status, code and shape."""
     found = answer(response)
     assert (response.code, found.get("code")) == (status, code), found
-    assert set(found) <= {"code", "message", "findings"}, found
+    assert set(found) <= {"code", "message", "findings", "folder"}, found
     message: str = found["message"]
     assert "\n" not in message
     assert "Traceback" not in message

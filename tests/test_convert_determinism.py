@@ -216,7 +216,7 @@ def test_an_existing_out_is_left_alone_without_force(
 def test_force_replaces_out(tmp_path: Path) -> None:
     notebook = example("parameters_report")
     out = tmp_path / "out"
-    out.mkdir()
+    assert convert_cli("helpers_and_asserts", out, "--no-lock") == 0  # a folder nb2prod wrote
     (out / "old.txt").write_text("stale\n")
     assert convert_cli("parameters_report", out, "--force", "--no-lock") == 0
     assert {p: data for p, (data, _) in snapshot(out).items()} == files_of(notebook)

@@ -146,16 +146,36 @@ async def test_convert_refuses_hidden_state_with_its_findings(jp_fetch: Fetch, r
 
 @asynchronous
 async def test_convert_into_an_existing_folder_needs_force(jp_fetch: Fetch, root: Path) -> None:
+    body = {"path": "parameters_report.ipynb", "output": "pkg", "lock": False}
+    assert stream(await call(jp_fetch, "convert", body))[-1]["type"] == "done"
+    (root / "pkg" / "stale.txt").write_text("from before")
+    response = await call(jp_fetch, "convert", body)
+    assert "pkg" in failure(response, 409, "exists")
+    folder = answer(response)["folder"]
+    assert folder["nb2prod"] is True
+    assert "stale.txt" in folder["entries"]
+    assert folder["files"] == len(folder["entries"])
+    done = stream(await call(jp_fetch, "convert", {**body, "force": True}))[-1]
+    assert done["type"] == "done"
+    assert not (root / "pkg" / "stale.txt").exists()
+
+
+@asynchronous
+async def test_convert_never_replaces_a_folder_nb2prod_did_not_write(
+    jp_fetch: Fetch, root: Path
+) -> None:
     kept = root / "taken" / "notes.txt"
     kept.parent.mkdir()
     kept.write_text("mine")
     body = {"path": "parameters_report.ipynb", "output": "taken", "lock": False}
-    assert "taken" in failure(await call(jp_fetch, "convert", body), 409, "exists")
+    for force in (False, True):
+        response = await call(jp_fetch, "convert", {**body, "force": force})
+        assert "nb2prod.json" in failure(response, 409, "exists")
+        assert answer(response)["folder"] == {
+            "nb2prod": False, "files": 1, "more": False, "entries": ["notes.txt"]
+        }  # fmt: skip
     assert kept.read_text() == "mine"
-    done = stream(await call(jp_fetch, "convert", {**body, "force": True}))[-1]
-    assert done["type"] == "done"
-    assert not kept.exists()
-    assert (root / "taken" / "pyproject.toml").is_file()
+    assert sorted(p.name for p in kept.parent.iterdir()) == ["notes.txt"]
 
 
 @asynchronous

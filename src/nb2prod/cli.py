@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from nb2prod import __version__, cli_record
-from nb2prod.findings import Severity
+from nb2prod.cli_exit import ending_cleanly, terminated_on_sigterm
+from nb2prod.findings import Finding, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -145,27 +146,38 @@ def _add_build(commands: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command; its exit status. Nothing escapes as a traceback (see ``cli_exit``)."""
+
+    def command() -> int:
+        args = build_parser().parse_args(argv)
+        with terminated_on_sigterm(args.command in _CLEANS_UP):
+            return _dispatch(args)
+
+    return ending_cleanly(command)
+
+
+#: The commands with something to clean up when terminated: staging folders, a kernel. The others
+#: keep SIGTERM's default (``check``'s worker processes end with it).
+_CLEANS_UP = ("convert", "run")
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command is None:
         build_parser().print_help(sys.stderr)
         return EXIT_UNUSABLE
-    try:
-        if args.command == "verify":
-            return run_verify(args)
-        if args.command == "lock":
-            return run_lock(args)
-        if args.command == "convert":
-            return run_convert(args)
-        if args.command == "build":
-            return run_build(args)
-        if args.command == "run":
-            return cli_record.run_run(args)
-        if args.command == "env":
-            return cli_record.run_env(args)
-        return run_check(args)
-    except KeyboardInterrupt:
-        print("nb2prod: interrupted", file=sys.stderr)
-        return 130
+    if args.command == "verify":
+        return run_verify(args)
+    if args.command == "lock":
+        return run_lock(args)
+    if args.command == "convert":
+        return run_convert(args)
+    if args.command == "build":
+        return run_build(args)
+    if args.command == "run":
+        return cli_record.run_run(args)
+    if args.command == "env":
+        return cli_record.run_env(args)
+    return run_check(args)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -207,34 +219,43 @@ def run_convert(args: argparse.Namespace) -> int:
     from nb2prod.errors import NotebookError
     from nb2prod.notebook import load
     from nb2prod.output import write_tree
-    from nb2prod.report.text import Style, render_finding
+    from nb2prod.output_guard import check_folder
 
     try:
         notebook = load(args.notebook)
         name = identifier(args.name, "package") if args.name else None
         result = convert_notebook(notebook, name=name, allow_hidden_state=args.allow_hidden_state)
         if isinstance(result, Refusal):
-            style = Style(_use_colour(None) and sys.stderr.isatty())
-            for finding in result.findings:
-                print(render_finding(args.notebook, finding, style), file=sys.stderr)
-            print(
-                f"{args.notebook}: not converted: {len(result.findings)} error finding(s) mean "
-                "a fresh run would not give the notebook's results, so a package made from it "
-                "could not be tested against them. Fix them (restart the kernel, run all cells, "
-                "save), or pass --allow-hidden-state to convert anyway.",
-                file=sys.stderr,
-            )
-            return EXIT_FINDINGS
+            return _refused(args.notebook, result.findings)
         _print_notices([notice.line(args.notebook) for notice in result.notices])
         out = Path(args.output or result.name)
+        protect = [(args.notebook, f"the notebook {args.notebook}")]
+        check_folder(out, force=args.force, protect=protect)  # before the slow lock
         hint = "or convert with --no-lock and lock later"
         files = result.files if args.no_lock else with_lock(result.files, args.notebook, hint=hint)
-        write_tree(files, out, force=args.force)
+        replaced = write_tree(files, out, force=args.force, protect=protect)
     except NotebookError as error:
         print(error, file=sys.stderr)
         return EXIT_UNUSABLE
-    print(f"{out}: package `{result.name}` written ({len(result.files)} files)")
+    note = f", replacing {replaced.files} earlier" if replaced and replaced.files else ""
+    print(f"{out}: package `{result.name}` written ({len(files)} files{note})")
     return EXIT_OK
+
+
+def _refused(notebook: str, findings: Sequence[Finding]) -> int:
+    from nb2prod.report.text import Style, render_finding
+
+    style = Style(_use_colour(None) and sys.stderr.isatty())
+    for finding in findings:
+        print(render_finding(notebook, finding, style), file=sys.stderr)
+    print(
+        f"{notebook}: not converted: {len(findings)} error finding(s) mean a fresh run would "
+        "not give the notebook's results, so a package made from it could not be tested against "
+        "them. Fix them (restart the kernel, run all cells, save), or pass --allow-hidden-state "
+        "to convert anyway.",
+        file=sys.stderr,
+    )
+    return EXIT_FINDINGS
 
 
 def run_verify(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
@@ -20,6 +21,7 @@ def add_run(commands: Any) -> None:
     )
     run.add_argument("notebook", metavar="NOTEBOOK")
     run.add_argument("-o", "--output", metavar="OUT.ipynb", help="save here instead of in place")
+    run.add_argument("--force", action="store_true", help="replace an existing OUT.ipynb")
     run.add_argument("--kernel", metavar="NAME", help="kernel to use (default: the notebook's)")
     run.add_argument("--timeout", type=int, default=600, help="seconds per cell (default 600)")
     run.add_argument(
@@ -42,20 +44,26 @@ def run_run(args: argparse.Namespace) -> int:
 
     from nb2prod.errors import NotebookError
     from nb2prod.output import write_file
+    from nb2prod.output_guard import check_file
     from nb2prod.recorder.run import run_notebook
 
+    out = args.output or args.notebook
     try:
+        # Where it will be saved is checked first, so that a run is not lost for want of a place.
+        if args.output:
+            check_file(args.output, force=args.force)
+        elif os.path.isfile(args.notebook):
+            check_file(args.notebook, force=True)  # in place: only a writable folder is needed
         result = run_notebook(args.notebook, args.kernel, args.timeout, args.allow_errors)
+        for failure in result.failures:
+            print(f"{args.notebook}: {failure}", file=sys.stderr)
+        if result.failed:
+            print(f"{args.notebook}: stopped: {result.failed}; nothing saved", file=sys.stderr)
+            return EXIT_FAILED
+        write_file(Path(out), json.dumps(result.notebook, indent=1, ensure_ascii=False) + "\n")
     except NotebookError as error:
         print(error, file=sys.stderr)
         return EXIT_UNUSABLE
-    for failure in result.failures:
-        print(f"{args.notebook}: {failure}", file=sys.stderr)
-    if result.failed:
-        print(f"{args.notebook}: stopped: {result.failed}; nothing saved", file=sys.stderr)
-        return EXIT_FAILED
-    out = args.output or args.notebook
-    write_file(Path(out), json.dumps(result.notebook, indent=1, ensure_ascii=False) + "\n")
     records = result.notebook["metadata"].get("nb2prod", {})
     print(f"{out}: ran {len(records.get('history', []))} cell(s), saved with their records")
     return EXIT_FAILED if result.failures else EXIT_OK

@@ -1,48 +1,86 @@
-"""Writing a generated file set into place atomically: all of it, or nothing changed."""
+"""Writing a generated file set into place atomically: all of it, or nothing changed.
+
+What an output may replace is decided by :mod:`nb2prod.output_guard`; the staging folders a
+write uses beside its output, and the sweeping of those a killed write left, are
+:mod:`nb2prod.staging`'s. Every ``OSError`` on the way becomes one
+:class:`~nb2prod.output_guard.CannotWrite` line.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
-from nb2prod.errors import NotebookError
+from nb2prod import staging
+from nb2prod.output_guard import CannotWrite, Existing, Protected, check_folder, refuse_protected
 
 FILE_MODE = 0o644
 DIR_MODE = 0o755
 
 
-def write_tree(files: Mapping[str, str | bytes], out: Path, *, force: bool = False) -> None:
-    """Write ``files`` (relative POSIX path -> text or bytes) as the folder ``out``.
+def write_tree(
+    files: Mapping[str, str | bytes],
+    out: Path,
+    *,
+    force: bool = False,
+    protect: Sequence[Protected] = (),
+    flag: str = "--force",
+) -> Existing | None:
+    """Write ``files`` (relative POSIX path -> text or bytes) as the folder ``out``; return what
+    it replaced (None: ``out`` did not exist); ``flag`` is how a refusal names ``force``.
 
-    Everything is written into a fresh temporary folder beside ``out`` and renamed into place,
-    so a failure at any point leaves ``out`` exactly as it was and no temporary folder behind.
+    Everything is written into a fresh staging folder beside ``out`` and renamed into place,
+    so a failure at any point leaves ``out`` exactly as it was and no staging folder behind.
     Text is written as UTF-8 with its line endings unchanged. An existing non-empty ``out`` is
-    replaced only with ``force``; otherwise :class:`NotebookError` is raised.
+    replaced only with ``force`` and only when nb2prod wrote it; nothing that is or holds the
+    notebook (in ``protect``), the current folder or the home folder is ever replaced (see
+    :mod:`nb2prod.output_guard`, whose :class:`OutputRefused` says why). A link to a folder
+    keeps being a link: the folder it leads to is replaced.
 
     Raises ``ValueError`` for a path that is absolute, climbs out with ``..``, is empty, or
     clashes with another path of the set (the same file twice, or a file used as a folder).
     """
     relative = _checked_paths(files)
-    out = Path(os.path.abspath(out))
-    if out.exists() or out.is_symlink():
-        if not out.is_dir():
-            raise NotebookError(str(out), "already exists and is not a folder")
-        if not force and any(out.iterdir()):
-            raise NotebookError(str(out), "already exists; use --force to replace it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
+    shown = str(out)
+    refuse_protected(shown, protect, flag)
+    target = Path(os.path.realpath(out))
     try:
-        os.chmod(staging, DIR_MODE)
+        _make_parent(target.parent)
+        staging.sweep(target.parent, target.name)
+    except OSError as error:
+        raise CannotWrite(shown, error) from None
+    existing = check_folder(out, force=force, protect=protect, flag=flag)
+    try:
+        _write_staged(files, relative, target)
+    except OSError as error:
+        raise CannotWrite(shown, error) from None
+    return existing
+
+
+def _make_parent(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file where a folder is needed
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder)) from None
+
+
+def _write_staged(
+    files: Mapping[str, str | bytes], relative: Mapping[str, PurePosixPath], out: Path
+) -> None:
+    root = staging.create(out.parent, out.name, "new")
+    try:
+        tree = root / staging.TREE
+        tree.mkdir()
+        os.chmod(tree, DIR_MODE)
         for key, path in relative.items():
-            _write_file(staging.joinpath(*path.parts), files[key])
-        _swap_into_place(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            _write_file(tree.joinpath(*path.parts), files[key])
+        _swap_into_place(tree, out)
+    finally:
+        staging.remove(root)
 
 
 def _checked_paths(files: Mapping[str, str | bytes]) -> dict[str, PurePosixPath]:
@@ -83,36 +121,38 @@ def _make_folders(folder: Path) -> None:
     os.chmod(folder, DIR_MODE)
 
 
-def _swap_into_place(staging: Path, out: Path) -> None:
-    """Rename ``staging`` to ``out``; an existing ``out`` is moved aside first, then deleted."""
+def _swap_into_place(tree: Path, out: Path) -> None:
+    """Rename ``tree`` to ``out``; an existing ``out`` is moved aside first, then deleted."""
     if not (out.exists() or out.is_symlink()):
-        os.rename(staging, out)
+        os.rename(tree, out)
         return
-    aside_root = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.old."))
-    aside = aside_root / out.name
+    root = staging.create(out.parent, out.name, "old")
+    aside = root / staging.TREE
     try:
         os.rename(out, aside)
     except BaseException:
-        _remove_empty(aside_root)
+        staging.remove(root)
         raise
     try:
-        os.rename(staging, out)
+        os.rename(tree, out)
     except BaseException:
-        os.rename(aside, out)  # should this fail too, the old folder stays in aside_root
-        _remove_empty(aside_root)
+        os.rename(aside, out)  # should this fail too, the old folder stays in root, swept later
+        staging.remove(root)
         raise
-    shutil.rmtree(aside_root, ignore_errors=True)
-
-
-def _remove_empty(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        folder.rmdir()
+    staging.remove(root)
 
 
 def write_file(path: Path, content: str) -> None:
     """Replace the file ``path`` with ``content`` (UTF-8) atomically: a temporary file beside it,
-    renamed over it, so a reader sees the old file or the new one, never half of one."""
-    path = Path(os.path.abspath(path))
+    renamed over it, so a reader sees the old file or the new one, never half of one. A link
+    stays a link: the file it leads to is replaced. An ``OSError`` is :class:`CannotWrite`."""
+    try:
+        _replace_file(Path(os.path.realpath(path)), content)
+    except OSError as error:
+        raise CannotWrite(str(path), error) from None
+
+
+def _replace_file(path: Path, content: str) -> None:
     mode = path.stat().st_mode & 0o777 if path.exists() else FILE_MODE
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:

@@ -17,15 +17,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
 from nb2prod.errors import NotebookError
+from nb2prod.verify_junit import Outcome, TestResult, read_junit
 
-Outcome = Literal["passed", "failed", "error", "skipped"]
+__all__ = ["Outcome", "TestResult", "VerifyResult", "check_package", "verify_package"]
+
 
 FIND_LINKS_ENV = "NB2PROD_VERIFY_FIND_LINKS"
 LOCK_FILE = "requirements.lock"
@@ -54,23 +55,8 @@ _NOT_COPIED = shutil.ignore_patterns(
 )  # fmt: skip
 
 
-_JUNIT_OUTCOMES: tuple[tuple[str, Outcome], ...] = (
-    ("error", "error"),
-    ("failure", "failed"),
-    ("skipped", "skipped"),
-)
-_RANK: dict[Outcome, int] = {"passed": 0, "skipped": 1, "failed": 2, "error": 3}
-
-
-@dataclass(frozen=True)
-class TestResult:
-    """One test as pytest reported it: ``name`` is its node id (``tests/test_x.py::test_y``)."""
-
-    __test__ = False  # not a test class, though its name says so
-
-    name: str
-    outcome: Outcome
-    message: str
+_PYTEST_NO_TESTS = 5  # pytest's exit status when it collected nothing
+_DISTRIBUTION = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -117,20 +103,59 @@ def verify_package(
     the environment variable ``NB2PROD_VERIFY_FIND_LINKS`` may name a local folder of wheels.
     Raises :class:`NotebookError` when ``package`` is not a package folder.
     """
-    if not package.is_dir():
-        raise NotebookError(str(package), "not a package folder: no such folder")
-    if not (package / "pyproject.toml").is_file():
-        raise NotebookError(str(package), "not a package folder: no pyproject.toml")
-    package = Path(os.path.abspath(package))
+    check_package(package)
+    shown, package = str(package), Path(os.path.abspath(package))
     with tempfile.TemporaryDirectory(prefix="nb2prod-verify-") as temp:
         root = Path(temp)
         work = root / "work" / package.name
-        shutil.copytree(package, work, ignore=_NOT_COPIED, ignore_dangling_symlinks=True)
+        try:
+            shutil.copytree(package, work, ignore=_NOT_COPIED, ignore_dangling_symlinks=True)
+        except OSError as error:  # shutil.Error too: its message lists every file
+            reason = error.strerror or "a file in it cannot be read"
+            raise NotebookError(shown, f"cannot be copied ({reason})") from None
         session = _Session(work, time.monotonic() + timeout)
         venv = root / "venv"
         if not _install(session, python, venv, work):
             return VerifyResult(False, (), _log(session.steps))
-        return _run_tests(session, venv, root / "junit.xml")
+        result = _run_tests(session, venv, root / "junit.xml")
+    if not result.tests and session.steps[-1].returncode == _PYTEST_NO_TESTS:
+        raise NotebookError(shown, "not a package with tests: pytest found none to run")
+    return result
+
+
+def check_package(package: Path) -> None:
+    """Raise :class:`NotebookError` (one line) when ``package`` is not a folder pip can install:
+    no folder, no readable ``pyproject.toml``, no ``[project]`` name and version in it."""
+    where = str(package)
+    if not package.is_dir():
+        raise NotebookError(where, "not a package folder: no such folder")
+    pyproject = package / "pyproject.toml"
+    if not pyproject.is_file():
+        raise NotebookError(where, "not a package folder: no pyproject.toml")
+    try:
+        project = _read_toml(pyproject).get("project")
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise NotebookError(where, f"not a package folder: pyproject.toml: {reason}") from None
+    if not isinstance(project, dict):
+        raise NotebookError(where, "not a package folder: pyproject.toml has no [project] table")
+    name = project.get("name")
+    if not isinstance(name, str) or not _DISTRIBUTION.match(name):
+        raise NotebookError(
+            where, "not a package folder: pyproject.toml has no valid [project] name"
+        )
+    dynamic = project.get("dynamic")
+    if not isinstance(project.get("version"), str) and "version" not in (dynamic or []):
+        raise NotebookError(where, "not a package folder: pyproject.toml has no [project] version")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - pip-tools brings tomli there
+        import tomli as tomllib
+    data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    return data
 
 
 @dataclass
@@ -180,7 +205,7 @@ def _run_tests(session: _Session, venv: Path, junit: Path) -> VerifyResult:
     pytest = [str(vpython), "-m", "pytest", "-p", "no:cacheprovider", "-o"]
     pytest += ["junit_family=xunit1", f"--junitxml={junit}", "--continue-on-collection-errors"]
     passed = session.run(pytest, test_env)
-    tests, problem = _read_junit(junit, session.work)
+    tests, problem = read_junit(junit, session.work)
     ok = passed and not problem and all(t.outcome in ("passed", "skipped") for t in tests)
     return VerifyResult(ok, tests, "\n\n".join(filter(None, [_log(session.steps), problem])))
 
@@ -280,72 +305,6 @@ def _tail(output: str) -> list[str]:
     if len(lines) <= LOG_TAIL_LINES:
         return lines
     return [f"[... {len(lines) - LOG_TAIL_LINES} lines left out ...]", *lines[-LOG_TAIL_LINES:]]
-
-
-# -- reading pytest's JUnit XML -------------------------------------------------------------------
-
-
-def _read_junit(path: Path, root: Path) -> tuple[tuple[TestResult, ...], str]:
-    """The tests in pytest's report, in its order; or a problem, when there is no report."""
-    if not path.is_file():
-        return (), "pytest wrote no JUnit report"
-    try:
-        tree = ET.parse(path)
-    except ET.ParseError as error:
-        return (), f"pytest's JUnit report is not XML: {error}"
-    results: dict[str, TestResult] = {}
-    for case in tree.getroot().iter("testcase"):
-        result = _test_result(case, root)
-        known = results.get(result.name)
-        # A test reported twice (an error in teardown after it ran) keeps the worse outcome.
-        if known is None or _RANK[result.outcome] > _RANK[known.outcome]:
-            results[result.name] = result
-    return tuple(results.values()), ""
-
-
-def _test_result(case: ET.Element, root: Path) -> TestResult:
-    name = _node_id(case.get("classname", ""), case.get("name", ""), case.get("file"), root)
-    for tag, outcome in _JUNIT_OUTCOMES:
-        found = case.find(tag)
-        if found is not None:
-            return TestResult(name, outcome, _message(found))
-    return TestResult(name, "passed", "")
-
-
-def _node_id(classname: str, name: str, file: str | None, root: Path) -> str:
-    """``tests/test_x.py::TestK::test_y`` from JUnit's classname ``tests.test_x.TestK``."""
-    if not classname:  # a module that failed to import: its dotted name is the test's name
-        return file or _module_file(name.split("."), root)[0] or name
-    parts = classname.split(".")
-    if file:
-        module = file.removesuffix(".py").replace("/", ".").split(".")
-        if parts[: len(module)] == module:
-            return "::".join([file, *parts[len(module) :], name])
-        return f"{file}::{name}"
-    found, used = _module_file(parts, root)
-    if found:
-        return "::".join([found, *parts[used:], name])
-    return "::".join([*parts, name])
-
-
-def _module_file(parts: list[str], root: Path) -> tuple[str, int]:
-    for used in range(len(parts), 0, -1):
-        candidate = "/".join(parts[:used]) + ".py"
-        if (root / candidate).is_file():
-            return candidate, used
-    return "", 0
-
-
-def _message(element: ET.Element) -> str:
-    message = element.get("message", "")
-    if message in ("", "collection failure"):
-        # pytest's own line says little: the last "E   ..." line of the report says what failed.
-        detail = [ln[1:].strip() for ln in (element.text or "").splitlines() if ln.startswith("E ")]
-        if detail:
-            message = f"{message}: {detail[-1]}" if message else detail[-1]
-    if not message and element.get("type") == "pytest.xfail":
-        message = "expected to fail"
-    return message
 
 
 def _first_line(text: str) -> str:

@@ -48,19 +48,25 @@ def run_notebook(
         resources={"metadata": {"path": folder}},
         on_cell_execute=lambda cell, cell_index: current.update(id=cell.get("id")),
     )
-    failed = None
+    failed: str | None = None
+    stopped: str | None = None
     try:
         with client.setup_kernel(cwd=folder, stderr=subprocess.DEVNULL):
             _send_cell_ids(client.kc, current)
             try:
-                _execute_all(client)
+                _execute_all(client, timeout)
             except CellExecutionError as error:
                 failed = _first_line(error)
-            state = _export(client)
+            except _Stopped as error:
+                stopped = str(error)
+            state = {} if stopped else _export(client)
     except NotebookError:
         raise
-    except Exception as error:
-        raise NotebookError(path, f"could not be run: {_first_line(error)}") from None
+    except Exception as error:  # a dead kernel's cleanup may fail too: the reason stays
+        if not stopped:
+            raise NotebookError(path, f"could not be run: {_first_line(error)}") from None
+    if stopped:
+        return RunResult(notebook, stopped)
     recorded = merge(notebook, state)
     return RunResult(recorded, failed, list(state.get("failures", [])))
 
@@ -91,12 +97,26 @@ def _send_cell_ids(kc: Any, current: dict[str, str | None]) -> None:
     kc.session.msg = with_cell_id
 
 
-def _execute_all(client: Any) -> None:
-    info = client.wait_for_reply(client.kc.kernel_info())
+class _Stopped(Exception):
+    """A cell did not finish: it ran out of time, or the kernel died (the message says which)."""
+
+
+def _execute_all(client: Any, timeout: int) -> None:
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    try:
+        info = client.wait_for_reply(client.kc.kernel_info())
+    except DeadKernelError:
+        raise _Stopped("the kernel died before running any cell") from None
     if info is not None and "language_info" in info["content"]:
         client.nb.metadata["language_info"] = info["content"]["language_info"]
     for index, cell in enumerate(client.nb.cells):
-        client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+        try:
+            client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+        except CellTimeoutError:
+            raise _Stopped(f"timed out after {timeout} s in cell {index + 1}") from None
+        except DeadKernelError:
+            raise _Stopped(f"the kernel died while running cell {index + 1}") from None
 
 
 def _export(client: Any) -> dict[str, Any]:

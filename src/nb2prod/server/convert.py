@@ -15,15 +15,17 @@ import tornado.web
 from tornado.iostream import StreamClosedError
 
 from nb2prod.errors import NotebookError
+from nb2prod.output_guard import CannotWrite, OutputRefused, Protected, check_folder
 from nb2prod.server.base import Nb2prodHandler, allowed_to, flag_field, text_field
 from nb2prod.server.errors import ApiError, internal_message
-from nb2prod.server.paths import Confined, check_output
+from nb2prod.server.paths import Confined
 
 T = TypeVar("T")
 
 #: Seconds between progress lines while a long step (locking) runs, so the client sees life.
 HEARTBEAT = 10.0
 LOCK_HINT = 'or convert with "lock": false and lock later with `nb2prod lock`'
+FORCE_FLAG = '"force": true'
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class ConvertHandler(Nb2prodHandler):
         out = self.confine(
             request.output or posixpath.join(posixpath.dirname(where.api), name), "output"
         )
-        check_output(out, where, self.root, force=request.force)
+        _check_output(out, self._protected(where), request.force)
         result = await self.analysing(
             lambda: convert_notebook(
                 notebook, name=name, allow_hidden_state=request.allow_hidden_state
@@ -103,9 +105,9 @@ class ConvertHandler(Nb2prodHandler):
             if request.lock:
                 files = await self._lock(files, where)
             await self._emit(type="progress", message=f"writing {out.api}")
-            await self._write(files, out, request.force)
+            await self._write(files, out, self._protected(where), request.force)
         except ApiError as error:
-            await self._emit(type="error", code=error.code, message=error.message)
+            await self._emit(type="error", code=error.code, message=error.message, **error.extra)
         except _ClientGone:
             raise
         except Exception as error:  # the answer has begun: report it in the stream
@@ -130,16 +132,23 @@ class ConvertHandler(Nb2prodHandler):
         except NotebookError as error:
             raise ApiError(422, "lock-failed", str(error)) from None
 
-    async def _write(self, files: dict[str, str | bytes], out: Confined, force: bool) -> None:
+    def _protected(self, where: Confined) -> list[Protected]:
+        return [(where.local, f"the notebook {where.api}"), (self.root, "the server's root")]
+
+    async def _write(
+        self, files: dict[str, str | bytes], out: Confined, protect: list[Protected], force: bool
+    ) -> None:
         from nb2prod.output import write_tree
 
+        def write() -> None:
+            write_tree(files, Path(out.local), force=force, protect=protect, flag=FORCE_FLAG)
+
         try:
-            await self.in_thread(lambda: write_tree(files, Path(out.local), force=force))
-        except NotebookError as error:  # appeared since it was checked
-            raise ApiError(409, "exists", f"{out.api}: {error.reason}") from None
-        except OSError as error:
-            reason = error.strerror or str(error)
-            raise ApiError(500, "write-failed", f"{out.api}: cannot write: {reason}") from None
+            await self.in_thread(write)
+        except OutputRefused as error:  # something appeared there since it was checked
+            raise _refusal(out, error) from None
+        except CannotWrite as error:
+            raise ApiError(500, "write-failed", f"{out.api}: {error.reason}") from None
 
     async def _beating(self, job: asyncio.Future[T], what: str) -> T:
         """``job``'s result; a progress line every :data:`HEARTBEAT` seconds until then."""
@@ -159,3 +168,23 @@ class ConvertHandler(Nb2prodHandler):
             await self.flush()
         except StreamClosedError:
             raise _ClientGone from None
+
+
+def _check_output(out: Confined, protect: list[Protected], force: bool) -> None:
+    try:
+        check_folder(out.local, force=force, protect=protect, flag=FORCE_FLAG)
+    except OutputRefused as error:
+        raise _refusal(out, error) from None
+    except CannotWrite as error:
+        raise ApiError(500, "write-failed", f"{out.api}: {error.reason}") from None
+
+
+def _refusal(out: Confined, error: OutputRefused) -> ApiError:
+    """400 for what is never replaced; 409 ``exists`` with what is there (``folder``: whether
+    nb2prod wrote it, its file count and files) for the rest."""
+    message = f"{out.api}: {error.reason}"
+    if error.kind == "protected":
+        return ApiError(400, "bad-request", message)
+    if error.existing is None:
+        return ApiError(409, "exists", message)
+    return ApiError(409, "exists", message, folder=error.existing.to_dict())

@@ -48,27 +48,3 @@ def confine(root: str, path: str, field: str = "path") -> Confined:
 def is_within(path: str, folder: str) -> bool:
     """Whether ``path`` is ``folder`` or inside it (both already resolved)."""
     return os.path.commonpath([path, folder]) == folder
-
-
-def check_output(out: Confined, notebook: Confined, root: str, *, force: bool) -> None:
-    """Refuse an output folder that would lose data: the root itself, a folder holding the
-    notebook, a file, or (without ``force``) a folder with something in it."""
-    if out.real == os.path.realpath(root):
-        raise ApiError(400, "bad-request", "`output` is the server's root; name a folder in it")
-    if is_within(notebook.real, out.real):
-        raise ApiError(
-            400, "bad-request", f"{out.api}: holds the notebook {notebook.api}; name another folder"
-        )
-    if not os.path.lexists(out.local):
-        return
-    if not os.path.isdir(out.local):
-        raise ApiError(409, "exists", f"{out.api}: already exists and is not a folder")
-    if not force and _has_entries(out.local):
-        raise ApiError(
-            409, "exists", f'{out.api}: already exists; pass "force": true to replace it'
-        )
-
-
-def _has_entries(folder: str) -> bool:
-    with os.scandir(folder) as entries:
-        return any(True for _ in entries)
