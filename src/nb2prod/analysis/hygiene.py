@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from nb2prod import secretscan
 from nb2prod.analysis import practices
 from nb2prod.analysis.context import Analysed, make
 from nb2prod.findings import Finding, Severity
@@ -16,14 +17,21 @@ _FAMILIES = {
     "unseeded": "np.random.default_rng(0)",
 }
 
+_SECRET_HINT = (
+    "Revoke it, then read it from the environment (os.environ['API_KEY']) or a secrets manager; "
+    "never commit credentials in a notebook."
+)
+
 
 def hygiene_findings(code: list[Analysed]) -> list[Finding]:
     """Unseeded randomness, absolute paths, hard-coded secrets, pip installs, star imports."""
     found = _randomness(code)
+    in_code = {v for cell in code for v in secretscan.find_secrets(cell.cell.source, code=True)}
     for cell in code:
         found += _notes(cell)
+        found += _secrets_in_source(cell)
         found += _star_imports(cell)
-        found += _secrets_in_outputs(cell)
+        found += _secrets_in_outputs(cell, in_code)
     return found
 
 
@@ -81,8 +89,7 @@ def _notes(cell: Analysed) -> list[Finding]:
             found.append(make(
                 "hard-coded-secret", Severity.WARNING, cell, note.pos.line,
                 f"{cell.label} contains a hard-coded credential: {note.detail}",
-                "Revoke it, then read it from the environment (os.environ['API_KEY']) or a "
-                "secrets manager; never commit credentials in a notebook.",
+                _SECRET_HINT,
             ))  # fmt: skip
         elif note.kind == "pip-install":
             found.append(make(
@@ -121,9 +128,28 @@ def _star_imports(cell: Analysed) -> list[Finding]:
     ]
 
 
-def _secrets_in_outputs(cell: Analysed) -> list[Finding]:
+def _secrets_in_source(cell: Analysed) -> list[Finding]:
+    """Credentials the scanner finds on lines the parser's notes did not already report (a dict
+    value, a password in a URL, a Bearer token, literals joined with ``+``)."""
+    noted = {n.pos.line for n in cell.facts.notes if n.kind == "secret"}
+    found: list[Finding] = []
+    for number, line in enumerate(cell.cell.source.splitlines(), 1):
+        values = [] if number in noted else secretscan.find_secrets(line, code=True)
+        if values:
+            shown = ", ".join(practices.mask(v) for v in values[:3])
+            found.append(make(
+                "hard-coded-secret", Severity.WARNING, cell, number,
+                f"{cell.label} contains a hard-coded credential: {shown}", _SECRET_HINT,
+            ))  # fmt: skip
+    return found
+
+
+def _secrets_in_outputs(cell: Analysed, in_code: set[str]) -> list[Finding]:
     for output in cell.cell.outputs:
-        kind = practices.token_kind(output.text) if output.text else None
+        text = output.text
+        kind = practices.token_kind(text) if text else None
+        if not kind and text and secretscan.contains_secret(text, in_code):
+            kind = "a credential"
         if kind:
             return [make(
                 "hard-coded-secret", Severity.WARNING, cell, 0,

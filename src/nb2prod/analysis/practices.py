@@ -17,6 +17,7 @@ _TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
     ("a Hugging Face token", re.compile(r"\bhf_[A-Za-z0-9]{30,}\b")),
     ("a private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
+    ("a bearer token", re.compile(r"\bBearer\s+(?P<value>[A-Za-z0-9\-._~+/]{16,}=*)")),
 )
 _SECRET_NAME = re.compile(
     r"(?:^|_)(?:api_?key|apikey|secret(?:_key)?|access_?key|auth_?token|token|passw(?:or)?d|pwd|"
@@ -42,6 +43,15 @@ def token_kind(value: str) -> str | None:
         if pattern.search(value):
             return label
     return None
+
+
+def token_values(text: str) -> list[str]:
+    """The credentials the token patterns find in ``text`` (a Bearer token without ``Bearer``)."""
+    return [
+        match.group("value") if "value" in pattern.groupindex else match.group(0)
+        for _, pattern in _TOKEN_PATTERNS
+        for match in pattern.finditer(text)
+    ]
 
 
 def is_secret_name(name: str) -> bool:

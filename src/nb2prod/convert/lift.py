@@ -14,7 +14,7 @@ import libcst as cst
 from nb2prod.analysis import practices
 from nb2prod.analysis.ipython import ParseFailure, parse_cell
 from nb2prod.convert.magiclift import MagicLifter
-from nb2prod.convert.secrets import SecretScrubber
+from nb2prod.convert.secrets import SecretScrubber, scrub_needed
 
 _EMPTY = cst.Module(body=[])
 
@@ -179,6 +179,8 @@ _DISPLAY_ONLY_METHODS = frozenset(
 
 def _needs_rewrites(tree: ast.Module, data: DataResolver) -> bool:
     """Whether :class:`_Rewrites` would change anything in this cell."""
+    if scrub_needed(tree):
+        return True
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             func = node.func

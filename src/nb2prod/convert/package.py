@@ -28,6 +28,7 @@ from nb2prod.convert.pipeline import Parameter, parameters_of, render_main, rend
 from nb2prod.convert.readme import render_readme
 from nb2prod.convert.recorded import choose_target, data_inputs, data_tests, lock_provenance
 from nb2prod.convert.render import StepModule, code_of, has_body, render_step
+from nb2prod.convert.secrets import leaks, notebook_secrets, withhold
 from nb2prod.convert.steps import Step, cell_key, split_steps
 from nb2prod.convert.testgen import GeneratedTest, function_tests, output_tests, render_tests
 from nb2prod.errors import NotebookError
@@ -143,7 +144,9 @@ class _Builder:
                 files[f"{base}/{relative}"] = source
         for shipped, content in sorted(self.data_files.items()):
             files[f"{base}/data/{shipped}"] = content
+        known = notebook_secrets(self.notebook)  # never in a test, and redacted anywhere else
         tests = output_tests(self.steps) + function_tests(self.steps, homes, self.name)
+        tests = [test for test in tests if not leaks(test.code, known)]
         checks = data_tests(self.inputs, self.name, {t.name for t in tests})
         tests += checks.values()
         files["tests/conftest.py"] = templates.CONFTEST.format(package=self.name)
@@ -157,6 +160,7 @@ class _Builder:
         files["README.md"] = render_readme(self._readme_facts(tests, checked))
         files["nb2prod.json"] = self._provenance(tests)
         package.notices = mv.unique(self.ignored)
+        package.files = withhold(package.files, known)
         return package
 
     def _results(self, running: list[tuple[Step, StepFlow]]) -> list[str]:

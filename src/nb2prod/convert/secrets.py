@@ -1,11 +1,27 @@
 """Credentials never reach a package: a literal secret becomes a read of an environment variable,
-named after what held it (``API_KEY = "sk-..."`` -> ``API_KEY = os.environ["API_KEY"]``)."""
+named after what held it (``API_KEY = "sk-..."`` -> ``API_KEY = os.environ["API_KEY"]``).
+
+A secret is found by :mod:`nb2prod.secretscan` in a string literal, in literals joined with ``+``
+(``"AKIA" + "IOSF..."``), in a dict value (``{"password": "..."}``) or inside a longer string
+(``"postgresql://user:PASSWORD@db/x"``, ``"Bearer TOKEN"``: only the secret part is replaced).
+:func:`notebook_secrets` lists every secret value of a notebook, code and stored outputs, so that
+generated tests, README and provenance can be checked for them (:func:`withhold`).
+"""
 
 from __future__ import annotations
 
+import ast
+import contextlib
+import re
+from collections.abc import Iterable
+
 import libcst as cst
 
-from nb2prod.analysis import practices
+from nb2prod import secretscan
+from nb2prod.analysis.ipython import ParseFailure, parse_cell
+from nb2prod.notebook import Notebook
+
+_NOT_NAME = re.compile(r"\W+")
 
 
 class SecretScrubber(cst.CSTTransformer):
@@ -14,38 +30,169 @@ class SecretScrubber(cst.CSTTransformer):
     def __init__(self) -> None:
         self.variables: list[str] = []
         self.named: dict[int, str] = {}
+        self.by_value: dict[str, str] = {}
 
     def visit_Assign(self, node: cst.Assign) -> None:
         target = node.targets[0].target if len(node.targets) == 1 else None
         if isinstance(target, cst.Name):
-            self._name_literal(target.value, node.value)
+            self.named[id(node.value)] = target.value
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.target, cst.Name) and node.value is not None:
+            self.named[id(node.value)] = node.target.value
 
     def visit_Arg(self, node: cst.Arg) -> None:
         if node.keyword is not None:
-            self._name_literal(node.keyword.value, node.value)
+            self.named[id(node.value)] = node.keyword.value
+
+    def visit_DictElement(self, node: cst.DictElement) -> None:
+        key = node.key.evaluated_value if isinstance(node.key, cst.SimpleString) else None
+        if isinstance(key, str):
+            self.named[id(node.value)] = key
 
     def leave_SimpleString(
         self, original: cst.SimpleString, updated: cst.SimpleString
     ) -> cst.BaseExpression:
-        if id(original) in self.named:
-            return self._environ(self.named[id(original)])
-        value = updated.evaluated_value
-        if isinstance(value, str) and practices.token_kind(value):
-            numbered = sum(v.startswith("SECRET_") for v in self.variables) + 1
-            return self._environ(f"SECRET_{numbered}")
-        return updated
+        return self._scrubbed(original, updated)
 
-    def _name_literal(self, name: str, value: cst.BaseExpression) -> None:
-        if not isinstance(value, cst.SimpleString) or not practices.is_secret_name(name):
-            return
-        text = value.evaluated_value
-        if isinstance(text, str) and (
-            practices.is_real_secret_value(text) or practices.token_kind(text)
-        ):
-            self.named[id(value)] = name
+    def leave_ConcatenatedString(
+        self, original: cst.ConcatenatedString, updated: cst.ConcatenatedString
+    ) -> cst.BaseExpression:
+        return self._scrubbed(original, updated)
 
-    def _environ(self, name: str) -> cst.BaseExpression:
-        variable = name.upper()
+    def leave_BinaryOperation(
+        self, original: cst.BinaryOperation, updated: cst.BinaryOperation
+    ) -> cst.BaseExpression:
+        return self._scrubbed(original, updated)
+
+    def _scrubbed(
+        self, original: cst.BaseExpression, updated: cst.BaseExpression
+    ) -> cst.BaseExpression:
+        text = _joined_text(updated)
+        if text is None:
+            return updated
+        name = self.named.get(id(original))
+        parts = secretscan.secrets_in_literal(text, name)
+        if not parts:
+            return updated
+        if text in parts or text.strip() in parts:
+            return self._environ(text.strip(), name)
+        return self._spliced(text, parts, name)
+
+    def _spliced(self, text: str, parts: list[str], name: str | None) -> cst.BaseExpression:
+        """``"postgresql://user:" + os.environ[...] + "@db/x"``: only the secret part is read."""
+        pattern = re.compile("|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True)))
+        pieces: list[cst.BaseExpression] = []
+        at = 0
+        for match in pattern.finditer(text):
+            if match.start() > at:
+                pieces.append(cst.SimpleString(repr(text[at : match.start()])))
+            pieces.append(self._environ(match.group(0), f"{name}_secret" if name else None))
+            at = match.end()
+        if at < len(text):
+            pieces.append(cst.SimpleString(repr(text[at:])))
+        joined = pieces[0]
+        for piece in pieces[1:]:
+            joined = cst.BinaryOperation(joined, cst.Add(), piece)
+        return joined
+
+    def _environ(self, value: str, name: str | None) -> cst.BaseExpression:
+        variable = self.by_value.get(value) or _variable(name) or self._numbered()
+        self.by_value[value] = variable
         if variable not in self.variables:
             self.variables.append(variable)
         return cst.parse_expression(f"os.environ[{variable!r}]")
+
+    def _numbered(self) -> str:
+        return f"SECRET_{sum(v.startswith('SECRET_') for v in self.variables) + 1}"
+
+
+def _variable(name: str | None) -> str | None:
+    """``db-password`` -> ``DB_PASSWORD``; None when nothing usable is left."""
+    cleaned = _NOT_NAME.sub("_", name or "").strip("_").upper()
+    return cleaned if cleaned and not cleaned[0].isdigit() else None
+
+
+def _joined_text(node: cst.BaseExpression) -> str | None:
+    """The text of a string literal, or of literals joined with ``+`` or side by side."""
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    joined = isinstance(node, cst.ConcatenatedString) or (
+        isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add)
+    )
+    if not isinstance(node, cst.ConcatenatedString | cst.BinaryOperation) or not joined:
+        return None
+    left, right = _joined_text(node.left), _joined_text(node.right)
+    return left + right if left is not None and right is not None else None
+
+
+def scrub_needed(tree: ast.Module) -> bool:
+    """Whether :class:`SecretScrubber` would change anything in this cell (an ``ast`` walk is far
+    quicker than a libcst one)."""
+    return bool(_tree_secrets(tree))
+
+
+def cell_secrets(source: str) -> list[str]:
+    """The secret values in one cell's code: what :class:`SecretScrubber` replaces, and what the
+    scanner finds in the text itself."""
+    found = secretscan.find_secrets(source, code=True)
+    with contextlib.suppress(ParseFailure):  # magics IPython cannot parse: the text scan only
+        found += _tree_secrets(parse_cell(source).tree)
+    return list(dict.fromkeys(found))
+
+
+def notebook_secrets(notebook: Notebook) -> frozenset[str]:
+    """Every secret value in a notebook's code cells and their stored outputs."""
+    found: set[str] = set()
+    for cell in notebook.code_cells:
+        found.update(cell_secrets(cell.source))
+        for output in cell.outputs:
+            found.update(secretscan.find_secrets(output.text))
+    return frozenset(found)
+
+
+def withhold(files: dict[str, str | bytes], known: Iterable[str]) -> dict[str, str | bytes]:
+    """The package's text files with every ``known`` secret value (and any other the scanner
+    finds) replaced by ``<redacted>``: the last guard before anything is written."""
+    values = sorted(set(known), key=len, reverse=True)
+    return {
+        path: secretscan.redact(content, values) if isinstance(content, str) else content
+        for path, content in files.items()
+    }
+
+
+def leaks(text: str, known: Iterable[str]) -> bool:
+    """Whether generated text (a test, say) would carry a secret."""
+    return secretscan.contains_secret(text, known)
+
+
+def _tree_secrets(tree: ast.Module) -> list[str]:
+    names: dict[int, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            if isinstance(node.targets[0], ast.Name):
+                names[id(node.value)] = node.targets[0].id
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
+            names[id(node.value)] = node.target.id
+        elif isinstance(node, ast.keyword) and node.arg:
+            names[id(node.value)] = node.arg
+        elif isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    names[id(value)] = key.value
+    found: list[str] = []
+    for node in ast.walk(tree):
+        text = _literal_text(node)
+        if text is not None:
+            found += secretscan.secrets_in_literal(text, names.get(id(node)))
+    return found
+
+
+def _literal_text(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _literal_text(node.left), _literal_text(node.right)
+        return left + right if left is not None and right is not None else None
+    return None

@@ -6,10 +6,10 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from nb2prod.analysis import practices
 from nb2prod.analysis.context import Analysed
 from nb2prod.convert.steps import Step, cell_key
 from nb2prod.notebook import Output
+from nb2prod.secretscan import contains_secret
 
 #: Longer shown text is not embedded in a test (it would bloat the package for little gain).
 MAX_EXPECTED = 20_000
@@ -52,7 +52,7 @@ def output_tests(steps: list[Step]) -> list[GeneratedTest]:
                 or any(o.truncated for o in cell.cell.outputs)
             ):
                 continue
-            if practices.token_kind(text):
+            if contains_secret(text):
                 continue  # a credential in an output is never copied into a package
             name = f"test_cell_{cell.number}_output"
             code = (

@@ -8,8 +8,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from nb2prod.errors import NotebookError
 from nb2prod.notebook import load
 from nb2prod.records import KEY, Records, read_records
+from nb2prod.safefiles import read_file
 
 
 def read_environment(local: str, api_path: str) -> dict[str, Any]:
@@ -46,9 +48,8 @@ def _cell_records(local: str) -> dict[str, Any]:
     The loaded notebook keeps no cell metadata, so the file is read again; only notebooks that
     carry records get here."""
     try:
-        with open(local, "rb") as handle:
-            raw = json.load(handle)
-    except (OSError, ValueError, RecursionError):  # changed since it was loaded: no cell records
+        raw = json.loads(read_file(local))
+    except (NotebookError, ValueError, RecursionError):  # changed since it was loaded
         return {}
     cells = raw.get("cells") if isinstance(raw, dict) else None
     found: dict[str, Any] = {}

@@ -1,0 +1,167 @@
+"""The one secret scanner: which text holds a credential, and that text without it.
+
+Two detectors, line by line: nb2prod's own token patterns (:mod:`nb2prod.analysis.practices`,
+Bearer tokens included) and the plugins of the maintained ``detect-secrets`` (keywords such as
+``password = "..."`` or ``{"password": "..."}``, passwords in URLs, cloud and service tokens,
+private keys). Its high-entropy and IP-address plugins are left out: hashes, ids and addresses fill
+ordinary notebooks. ``detect-secrets`` is imported only for a line that could hold what one of its
+plugins finds (:data:`HINT`), so a notebook without any costs nothing at start-up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from nb2prod.analysis import practices
+
+#: The detect-secrets plugins used (class names).
+PLUGINS = (
+    "ArtifactoryDetector", "AWSKeyDetector", "AzureStorageKeyDetector", "BasicAuthDetector",
+    "CloudantDetector", "DiscordBotTokenDetector", "GitHubTokenDetector", "GitLabTokenDetector",
+    "IbmCloudIamDetector", "IbmCosHmacDetector", "JwtTokenDetector", "KeywordDetector",
+    "MailchimpDetector", "NpmDetector", "OpenAIDetector", "PrivateKeyDetector",
+    "PypiTokenDetector", "SendGridDetector", "SlackDetector", "SoftlayerDetector",
+    "SquareOAuthDetector", "StripeDetector", "TelegramBotTokenDetector", "TwilioKeyDetector",
+)  # fmt: skip
+
+#: A line without a match holds nothing any plugin in :data:`PLUGINS` finds: their keywords
+#: and the fixed prefixes of their tokens (tests check it against a sample of each plugin).
+HINT = re.compile(
+    r"(?i:pass|pw|secret|token|auth|bearer|contrase|private|credential|aws|softlayer|"
+    r"(?:api|service|account|db|database|priv|client)[_-]?key|key\W{1,8}[\w\-+/]{20}|"
+    r"xox|hooks\.slack|://[^\s@]+@)"
+    r"|A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA|AKC|AP[\dA-F]|[MNO][\w-]{23,25}\.|gh[pousr]_"
+    r"|gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas)-|GR1348941|eyJ|-us\d|T3BlbkFJ|PuTTY"
+    r"|pypi-|SG\.|sq0csp-|k_live_|\d{8,10}:|AC[a-z0-9]{32}|SK[a-z0-9]{32}"
+)
+#: What stands in a generated file where a secret was.
+REDACTED = "<redacted>"
+#: Lines longer than this are scanned in pieces of this size (overlapping).
+_PIECE = 4096
+#: ``"AKIA" + "IOSF..."``: string literals joined with ``+`` (or side by side) on one line.
+_JOINED = re.compile(
+    r"""(?P<q>["'])(?P<a>[^"'\\\n]*)(?P=q)\s*\+?\s*(?P<r>["'])(?P<b>[^"'\\\n]*)(?P=r)"""
+)
+
+
+def find_secrets(text: str, *, code: bool = False) -> list[str]:
+    """The secret values in ``text`` (cell source when ``code``, else shown output), each once,
+    in the order found."""
+    found: dict[str, None] = {}
+    for line in _lines(text, code):
+        for value in _in_line(line, code):
+            found.setdefault(value, None)
+    return list(found)
+
+
+def contains_secret(text: str, known: Iterable[str] = ()) -> bool:
+    """Whether ``text`` holds a secret, or one of the ``known`` secret values."""
+    return any(_occurs(value, text) for value in known) or bool(find_secrets(text))
+
+
+def redact(text: str, known: Iterable[str] = ()) -> str:
+    """``text`` with every secret it holds, and every ``known`` one, replaced by ``<redacted>``."""
+    values = sorted({*find_secrets(text), *known}, key=len, reverse=True)
+    for value in values:
+        for form in _forms(value):
+            if form:
+                text = text.replace(form, REDACTED)
+    return text
+
+
+def secrets_in_literal(text: str, name: str | None = None) -> list[str]:
+    """The secret parts of one string literal; ``name`` is what holds it (the variable, keyword
+    or dict key), which makes ``password = "hunter2xyz"`` a secret where ``"hunter2xyz"`` alone
+    is not."""
+    found = [v for v in find_secrets(text) if v in text]
+    if name and not found:
+        if practices.is_secret_name(name) and practices.is_real_secret_value(text):
+            return [text]
+        line = f"{name} = {_quoted(text)}"
+        found = [v for v in find_secrets(line, code=True) if v in text]
+    return found
+
+
+def _lines(text: str, code: bool) -> Iterable[str]:
+    """Each line (a long one in overlapping pieces); in code, also with joined literals folded."""
+    for line in text.splitlines():
+        for start in range(0, max(len(line), 1), _PIECE):
+            piece = line[start : start + _PIECE + 256]
+            yield piece
+            if code and _JOINED.search(piece):
+                yield _folded(piece)
+
+
+def _folded(line: str) -> str:
+    """``KEY = "AKIA" + "IOSF..."`` -> ``KEY = "AKIAIOSF..."``."""
+    for _ in range(8):
+        joined = _JOINED.sub(lambda m: f"{m['q']}{m['a']}{m['b']}{m['q']}", line)
+        if joined == line:
+            break
+        line = joined
+    return line
+
+
+def _in_line(line: str, code: bool) -> list[str]:
+    found = [value for value in practices.token_values(line) if _plausible(value)]
+    if HINT.search(line):
+        found += [value for value in _plugin_values(line, code) if _plausible(value)]
+    return found
+
+
+def _plugin_values(line: str, code: bool) -> list[str]:
+    from detect_secrets.filters import heuristic
+
+    if heuristic.is_indirect_reference(line):
+        return []
+    values: list[str] = []
+    filename = "cell.py" if code else "output.yaml"
+    for plugin in _plugins():
+        for secret in plugin.analyze_line(filename=filename, line=line):
+            value = secret.secret_value
+            if isinstance(value, str) and not _filtered(heuristic, value, line, plugin):
+                values.append(value)
+    return values
+
+
+def _filtered(heuristic: Any, value: str, line: str, plugin: Any) -> bool:
+    """detect-secrets' own false-positive filters (sequences, UUIDs, templates, ids...)."""
+    return bool(
+        heuristic.is_sequential_string(value)
+        or heuristic.is_potential_uuid(value)
+        or heuristic.is_templated_secret(value)
+        or heuristic.is_prefixed_with_dollar_sign(value)
+        or heuristic.is_likely_id_string(value, line, plugin)
+        or heuristic.is_not_alphanumeric_string(value)
+    )
+
+
+@lru_cache(maxsize=1)
+def _plugins() -> Sequence[Any]:
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
+    mapping: dict[str, Any] = get_mapping_from_secret_type_to_class()
+    classes = {plugin.__name__: plugin for plugin in mapping.values()}
+    return tuple(classes[name]() for name in PLUGINS if name in classes)
+
+
+def _plausible(value: str) -> bool:
+    """A value worth calling a secret: long enough, not a placeholder."""
+    return practices.is_real_secret_value(value)
+
+
+def _occurs(value: str, text: str) -> bool:
+    return any(form and form in text for form in _forms(value))
+
+
+def _forms(value: str) -> tuple[str, ...]:
+    """A value as it may appear in generated text: as is, and escaped in a Python literal."""
+    escaped = repr(value)[1:-1]
+    return (value, escaped) if escaped != value else (value,)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
