@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 CRAFTED = ROOT / "tests" / "data" / "crafted"
 
@@ -128,3 +130,75 @@ def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert b"6/6 notebooks" in shown
     assert "notebooks" not in nb2prod("check", "--json", str(tmp_path)).stderr
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "reason"),
+    [
+        (None, "not a package folder: no pyproject.toml"),
+        ("", "not a package folder: pyproject.toml has no [project] table"),
+        ("garbage = = =\n", "not a package folder: pyproject.toml: Invalid value"),
+        (
+            '[project]\nversion = "1"\n',
+            "not a package folder: pyproject.toml has no valid [project] name",
+        ),
+        (
+            '[project]\nname = "demo"\n',
+            "not a package folder: pyproject.toml has no [project] version",
+        ),
+        (b"\xff\xfe[project]", "not a package folder: pyproject.toml: 'utf-8' codec"),
+    ],
+)
+def test_verify_of_an_unusable_folder_is_one_line_exit_2(
+    tmp_path: Path, pyproject: str | bytes | None, reason: str
+) -> None:
+    folder = tmp_path / "pkg"
+    folder.mkdir()
+    if isinstance(pyproject, bytes):
+        (folder / "pyproject.toml").write_bytes(pyproject)
+    elif pyproject is not None:
+        (folder / "pyproject.toml").write_text(pyproject)
+    result = nb2prod("verify", str(folder))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{folder}: {reason}"), result.stderr
+    assert result.stderr.count("\n") == 1
+    assert result.stdout == ""
+
+
+@pytest.mark.slow
+def test_verify_of_a_package_without_tests_is_one_line_exit_2(tmp_path: Path) -> None:
+    folder = tmp_path / "pkg"
+    (folder / "src" / "demo").mkdir(parents=True)
+    (folder / "src" / "demo" / "__init__.py").write_text("")
+    (folder / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "1"\n')
+    result = nb2prod("verify", str(folder))
+    assert result.returncode == 2
+    assert result.stderr == f"{folder}: not a package with tests: pytest found none to run\n"
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize(
+    ("source", "flags", "reason"),
+    [
+        ("import time\ntime.sleep(60)", ["--timeout", "2"], "timed out after 2 s in cell 3"),
+        ("import os\nos._exit(1)", [], "the kernel died while running cell 3"),
+    ],
+)
+def test_run_says_in_one_line_which_cell_stopped_it(
+    tmp_path: Path, source: str, flags: list[str], reason: str
+) -> None:
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# a title, counted as cell 1"),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell(source),
+    ]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(notebook, path)
+    before = path.read_bytes()
+    result = nb2prod("run", str(path), *flags)
+    assert result.returncode == 1
+    assert result.stderr == f"{path}: stopped: {reason}; nothing saved\n"
+    assert path.read_bytes() == before
