@@ -112,15 +112,13 @@ def text(value: object, limit: int = MAX_TEXT) -> str | Bad:
         return Bad("not text")
     if not value:
         return Bad("empty")
-    if len(value) > limit:
-        return Bad(f"too long ({len(value):,} characters)")
     if _CONTROL.search(value):
         return Bad("contains control characters")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         return Bad("not valid Unicode")
-    return value
+    return Bad(f"too long ({len(value):,} characters)") if len(value) > limit else value
 
 
 def path(value: object) -> str | Bad:
