@@ -13,6 +13,7 @@ import libcst as cst
 
 from nb2prod.analysis import practices
 from nb2prod.analysis.ipython import ParseFailure, parse_cell
+from nb2prod.convert.literal import comment, quote
 from nb2prod.convert.magiclift import MagicLifter
 from nb2prod.convert.secrets import SecretScrubber, scrub_needed
 
@@ -35,6 +36,15 @@ class LiftedCell:
     needs_os: bool = False
 
 
+#: Code nested deeper than this (``a and b and ...`` counts one level a term, as libcst builds it)
+#: is not lifted: libcst recurses once a level, and far deeper code crashes its parser.
+MAX_DEPTH = 200
+
+
+class Unliftable(Exception):
+    """A cell that is valid Python but that nb2prod cannot lift; the message says why."""
+
+
 #: (string literal, whether a folder is meant) -> ("data", its path in the package's data folder),
 #: ("parameter", the name of the run() parameter that replaces it), or None: not a file path.
 DataResolver = Callable[[str, bool], tuple[str, str] | None]
@@ -48,7 +58,8 @@ def lift_cell(
 ) -> LiftedCell:
     """Lift one code cell; ``displays_result`` says its last expression's value was shown;
     ``data`` maps a string literal that names a data file beside the notebook to its place in
-    the package's data folder; ``imported`` are the names the notebook's imports bind."""
+    the package's data folder; ``imported`` are the names the notebook's imports bind.
+    Raises :class:`Unliftable` for code nested too deeply, or that libcst cannot read."""
     lifted = LiftedCell()
     try:
         parsed = parse_cell(source)
@@ -56,11 +67,48 @@ def lift_cell(
         lifted.todos.append(f"not valid Python, kept as a comment: {failure.message}")
         lifted.body.append(_comment_block(source, "not valid Python"))
         return lifted
-    module = cst.parse_module(parsed.source)
-    if parsed.transformed:  # only cells with IPython syntax have get_ipython() calls to lift
+    depth = nesting_depth(parsed.tree)
+    if depth > MAX_DEPTH:
+        raise Unliftable(
+            f"code nested {depth} levels deep, more than the {MAX_DEPTH} nb2prod can lift: "
+            "split the expression into named parts"
+        )
+    try:
+        return _lift(parsed.source, parsed.tree, parsed.transformed, lifted, displays_result,
+                     data, imported)  # fmt: skip
+    except RecursionError:
+        raise Unliftable("code nested too deeply to lift: split it into named parts") from None
+    except cst.ParserSyntaxError as error:
+        raise Unliftable(f"libcst cannot read this code: {error.message}") from None
+
+
+def nesting_depth(tree: ast.AST) -> int:
+    """How deep the tree nests, counting each term of a ``BoolOp`` as a level (libcst nests
+    them); walked without recursion, so any tree ``ast`` could build is measured."""
+    deepest = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        depth += len(node.values) - 1 if isinstance(node, ast.BoolOp) else 1
+        deepest = max(deepest, depth)
+        stack.extend((child, depth) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+def _lift(
+    source: str,
+    tree: ast.Module,
+    transformed: bool,
+    lifted: LiftedCell,
+    displays_result: bool,
+    data: DataResolver | None,
+    imported: frozenset[str],
+) -> LiftedCell:
+    module = cst.parse_module(source)
+    if transformed:  # only cells with IPython syntax have get_ipython() calls to lift
         module = module.visit(MagicLifter(lifted))
     resolver = data or (lambda _literal, _folder: None)
-    if _needs_rewrites(parsed.tree, resolver):  # ast is far quicker than a libcst walk
+    if _needs_rewrites(tree, resolver):  # ast is far quicker than a libcst walk
         rewrites = _Rewrites(resolver)
         module = module.visit(rewrites)
         lifted.path_parameters = rewrites.parameters
@@ -100,6 +148,11 @@ def _place(
         lifted.imports.append(statement)
     elif isinstance(statement, cst.FunctionDef | cst.ClassDef):
         lifted.definitions.append(statement)
+    elif isinstance(statement, cst.BaseCompoundStatement) and _star_imports(statement):
+        lifted.todos.append(_STAR_BLOCK)
+        todo = cst.EmptyLine(comment=cst.Comment(_STAR_TODO))
+        kept = [line for line in statement.leading_lines if line.comment is not None]
+        lifted.definitions.append(statement.with_changes(leading_lines=[*kept, todo]))
     elif constant is not None:
         lifted.constants.append(constant)
         lifted.definitions.append(statement)
@@ -137,6 +190,34 @@ def _imported_names(statements: Sequence[cst.BaseStatement]) -> set[str]:
                 if isinstance(node, ast.Import | ast.ImportFrom):
                     names |= {a.asname or a.name.split(".")[0] for a in node.names}
     return names
+
+
+_STAR_BLOCK = (
+    "a block with `from M import *` runs at module level (Python allows a star import nowhere "
+    "else), when the module is imported rather than when the step runs"
+)
+_STAR_TODO = "# TODO(nb2prod): star import, allowed only at module level: this runs on import"
+
+
+def _star_imports(statement: cst.BaseCompoundStatement) -> bool:
+    """Whether a ``try``/``if``/``with``/loop block star-imports outside its own functions."""
+    finder = _StarFinder()
+    statement.visit(finder)
+    return finder.found
+
+
+class _StarFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.found = self.found or isinstance(node.names, cst.ImportStar)
 
 
 def _is_import(statement: cst.BaseStatement) -> bool:
@@ -227,7 +308,7 @@ class _Rewrites(SecretScrubber):
             value = first.evaluated_value if isinstance(first, cst.SimpleString) else None
             found = self.data(value, True) if isinstance(value, str) else None
             if found is not None and found[0] == "data":  # Path("data") / "sales.csv"
-                where = [cst.Arg(cst.SimpleString(repr(found[1])))] if found[1] else []
+                where = [cst.Arg(cst.SimpleString(quote(found[1])))] if found[1] else []
                 shipped = cst.Call(cst.Name("data_path"), where)
                 return updated.with_changes(args=[cst.Arg(shipped), *updated.args[1:]])
         return updated
@@ -246,7 +327,7 @@ class _Rewrites(SecretScrubber):
         if kind == "parameter":
             self.parameters.append(where)
             return cst.Name(where)
-        return cst.Call(cst.Name("data_path"), [cst.Arg(cst.SimpleString(repr(where)))])
+        return cst.Call(cst.Name("data_path"), [cst.Arg(cst.SimpleString(quote(where)))])
 
 
 def _display_method(call: cst.Call) -> bool:
@@ -255,8 +336,6 @@ def _display_method(call: cst.Call) -> bool:
 
 
 def _comment_block(source: str, why: str) -> cst.SimpleStatementLine:
-    lines = [cst.EmptyLine(comment=cst.Comment(f"# TODO(nb2prod): {why}:"))]
-    lines += [
-        cst.EmptyLine(comment=cst.Comment(f"#     {line}".rstrip())) for line in source.splitlines()
-    ]
+    lines = [cst.EmptyLine(comment=cst.Comment(comment(f"TODO(nb2prod): {why}:")))]
+    lines += [cst.EmptyLine(comment=cst.Comment(comment(f"    {t}"))) for t in source.splitlines()]
     return cst.SimpleStatementLine([cst.Pass()], leading_lines=lines)

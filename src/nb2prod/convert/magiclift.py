@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from nb2prod.analysis import practices
+from nb2prod.convert.literal import comment, quote, quote_value
 
 if TYPE_CHECKING:
     from nb2prod.convert.lift import LiftedCell
@@ -81,7 +82,7 @@ class MagicLifter(cst.CSTTransformer):
         except ValueError:
             return f"!{command} (cannot be split into arguments)"
         self.lifted.needs_subprocess = True
-        call = f"subprocess.run({words!r}, check=True"
+        call = f"subprocess.run({quote_value(words)}, check=True"
         call += ", capture_output=True, text=True).stdout.splitlines()" if capture else ")"
         return [cst.parse_statement(call + "\n")]
 
@@ -98,7 +99,8 @@ class MagicLifter(cst.CSTTransformer):
         if name == "env" and "=" in argument:
             key, _, value = argument.partition("=")
             self.lifted.needs_os = True
-            return [cst.parse_statement(f"os.environ[{key.strip()!r}] = {value.strip()!r}\n")]
+            variable, setting = quote(key.strip()), quote(value.strip())
+            return [cst.parse_statement(f"os.environ[{variable}] = {setting}\n")]
         return f"%{name} {argument}".strip()
 
     def _cell_magic(self, name: str, line: str, body: str) -> list[cst.BaseStatement] | str:
@@ -106,7 +108,7 @@ class MagicLifter(cst.CSTTransformer):
             return _statements(body) or f"%%{name} {line}"
         if name == "writefile" and line.strip():
             path = line.split()[-1]
-            return [cst.parse_statement(f"Path({path!r}).write_text({body!r})\n")]
+            return [cst.parse_statement(f"Path({quote(path)}).write_text({quote(body)})\n")]
         return f"%%{name} {line} cell magic, not lifted".replace("  ", " ")
 
 
@@ -151,12 +153,12 @@ def _requirements(command: str) -> list[str]:
 
 
 def _todo(statement: cst.SimpleStatementLine, text: str) -> cst.SimpleStatementLine:
-    comment = cst.Comment(f"# TODO(nb2prod): {' '.join(text.split())}")
+    todo = cst.Comment(comment(f"TODO(nb2prod): {' '.join(text.split())}"))
     return cst.SimpleStatementLine(
         [cst.Pass()],
         leading_lines=statement.leading_lines,
         trailing_whitespace=cst.TrailingWhitespace(
-            whitespace=cst.SimpleWhitespace("  "), comment=comment
+            whitespace=cst.SimpleWhitespace("  "), comment=todo
         ),
     )
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import keyword
+import os
 import re
+import sys
 import unicodedata
+from collections.abc import Iterable
 
 _NOT_WORD = re.compile(r"[^0-9a-zA-Z]+")
 
@@ -48,3 +52,39 @@ def package_name(notebook_path: str) -> str:
     ``sales_report``."""
     stem = re.sub(r"\.ipynb$", "", notebook_path.replace("\\", "/").rsplit("/", 1)[-1])
     return identifier(stem, fallback="notebook")
+
+
+def unshadowed(name: str, imported: Iterable[str] = ()) -> str:
+    """``name``, or ``name_nb`` (``name_nb_nb``...) when a package called ``name`` would hide a
+    module its code needs: one of the standard library, one importable here, a well-known import
+    name, or a top-level module the notebook imports (``datetime.ipynb`` -> ``datetime_nb``)."""
+    taken = set(imported)
+    while name in taken or _shadows(name):
+        name = f"{name}_nb"
+    return name
+
+
+def _shadows(name: str) -> bool:
+    from nb2prod.deps.mapping import ALIASES
+
+    if name in sys.stdlib_module_names or name in sys.builtin_module_names or name in ALIASES:
+        return True
+    return _importable(name)
+
+
+def _importable(name: str) -> bool:
+    """A module or regular package of that name is importable here, from elsewhere than the
+    current folder (what lies there is no installed module, and would make the name depend on
+    where nb2prod runs). Nothing is imported: only its place is looked up."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return False
+    if spec is None or spec.origin is None:  # nothing, or a namespace package (any folder)
+        return False
+    if spec.origin in ("built-in", "frozen"):
+        return True
+    home = os.path.dirname(spec.origin)
+    if spec.submodule_search_locations is not None:
+        home = os.path.dirname(home)
+    return os.path.realpath(home) != os.path.realpath(os.getcwd())

@@ -18,16 +18,18 @@ from nb2prod.analysis.context import Analysed
 from nb2prod.container.dockerfile import base_image, render_dockerfile, render_dockerignore
 from nb2prod.container.facts import PackageFacts, image_labels
 from nb2prod.convert import templates
+from nb2prod.convert.compiles import check_generated
 from nb2prod.convert.dependencies import dependencies
 from nb2prod.convert.environment import ignored_section, readme_sections
 from nb2prod.convert.flow import StepFlow, module_level, step_flows
-from nb2prod.convert.lift import LiftedCell, lift_cell
+from nb2prod.convert.lift import LiftedCell, Unliftable, lift_cell
+from nb2prod.convert.literal import Identifier, docstring, ident, quote
 from nb2prod.convert.localmods import LocalImports, local_modules, module_files, rewrite_source
-from nb2prod.convert.naming import identifier, package_name, unique
+from nb2prod.convert.naming import identifier, package_name, unique, unshadowed
 from nb2prod.convert.pipeline import Parameter, parameters_of, render_main, render_pipeline
 from nb2prod.convert.readme import render_readme
 from nb2prod.convert.recorded import choose_target, data_inputs, data_tests, lock_provenance
-from nb2prod.convert.render import StepModule, code_of, has_body, render_step
+from nb2prod.convert.render import StepModule, awaits, code_of, has_body, render_step
 from nb2prod.convert.secrets import leaks, notebook_secrets, withhold
 from nb2prod.convert.steps import Step, cell_key, split_steps
 from nb2prod.convert.testgen import GeneratedTest, function_tests, output_tests, render_tests
@@ -49,6 +51,7 @@ class Package:
     name: str
     files: dict[str, str | bytes] = field(default_factory=dict)
     notices: tuple[mv.Ignored, ...] = ()
+    copied: frozenset[str] = frozenset()  # the user's own modules, copied as they are
 
 
 @dataclass(frozen=True)
@@ -68,28 +71,32 @@ def convert_notebook(
     )
     if blocking and not allow_hidden_state:
         return Refusal(blocking)
-    return _Builder(notebook, name or package_name(notebook.path), report).build()
+    try:
+        package = _Builder(notebook, name or package_name(notebook.path), report).build()
+    except RecursionError:  # the depth guard of lift_cell should make this unreachable
+        raise NotebookError(notebook.path, "code nested too deeply to convert") from None
+    check_generated(package.files, notebook.path, package.copied)
+    return package
 
 
 class _Builder:
     def __init__(self, notebook: Notebook, name: str, report: Report) -> None:
         self.notebook = notebook
-        self.name = name
         self.report = report
         self.notebook_name = os.path.basename(notebook.path)
         self.code = analyse_notebook(notebook)
+        modules = {i.module.split(".")[0] for c in self.code for i in c.facts.imports}
+        self.name = Identifier(unshadowed(identifier(name, "package"), modules - {""}))
         self.parameters, parameters_cell = parameters_of(self.code)
         skip = {parameters_cell.number} if parameters_cell else set()
-        taken = {n for c in self.code for n in c.facts.defines} | set(dir(builtins))
+        taken = {n for c in self.code for n in c.facts.defines} | set(dir(builtins)) | modules
         self.steps = split_steps(notebook, self.code, skip, taken)
         self.data_files: dict[str, bytes] = {}  # shipped path -> content, read safely
         self.withheld: dict[str, str] = {}  # data path -> why it is not shipped
         self.path_parameters: list[Parameter] = []
         imported = frozenset(i.bound for c in self.code for i in c.facts.imports)
         self.lifted = {
-            cell: lift_cell(cell.cell.source, _displays(cell), self._data, imported)
-            for step in self.steps
-            for cell in step.cells
+            cell: self._lift(cell, imported) for step in self.steps for cell in step.cells
         }
         records = read_records(notebook.metadata)
         self.environment = records.current if records else None
@@ -116,6 +123,12 @@ class _Builder:
                         flow.inputs.append(name)
         self.title = _title(notebook)
 
+    def _lift(self, cell: Analysed, imported: frozenset[str]) -> LiftedCell:
+        try:
+            return lift_cell(cell.cell.source, _displays(cell), self._data, imported)
+        except Unliftable as error:
+            raise NotebookError(self.notebook.path, f"cell {cell.number}: {error}") from None
+
     def build(self) -> Package:
         package = Package(self.name)
         files = package.files
@@ -127,15 +140,20 @@ class _Builder:
             if has_body(module) or any(lifted.definitions for lifted in module.lifted):
                 files[f"{base}/{step.name}.py"] = render_step(module, self.name, self.notebook_name)
         running = [(s, f) for s, f in zip(self.steps, self.flows, strict=True) if self._runs(s)]
+        awaiting = frozenset(s.name for s in self.steps if awaits(self._module(s)))
         files[f"{base}/pipeline.py"] = render_pipeline(
-            self.name, self.notebook_name, running, self.parameters
+            self.name, self.notebook_name, running, self.parameters, awaiting
         )
         files[f"{base}/__main__.py"] = render_main(self.name, self.parameters)
-        files[f"{base}/__init__.py"] = templates.INIT.format(
-            title=self.title, notebook=self.notebook_name, version=__version__, package=self.name
+        init = f"{self.title}: {self.notebook_name} as a package, made by nb2prod {__version__}."
+        files[f"{base}/__init__.py"] = templates.fill(
+            templates.INIT, doc=docstring(init), package=self.name
         )
-        files[f"{base}/_support.py"] = templates.SUPPORT.format(
-            notebook=self.notebook_name, upper=self.name.upper()
+        support = f"Support for the steps lifted from {self.notebook_name}: results, figures, "
+        files[f"{base}/_support.py"] = templates.fill(
+            templates.SUPPORT,
+            doc=docstring(support + "data files."),
+            upper=ident(self.name.upper()),
         )
         for local_name, origin in self.local.items():
             for relative, path in module_files(local_name, origin).items():
@@ -149,7 +167,7 @@ class _Builder:
         tests = [test for test in tests if not leaks(test.code, known)]
         checks = data_tests(self.inputs, self.name, {t.name for t in tests})
         tests += checks.values()
-        files["tests/conftest.py"] = templates.CONFTEST.format(package=self.name)
+        files["tests/conftest.py"] = templates.fill(templates.CONFTEST, package=self.name)
         files["tests/test_notebook.py"] = render_tests(
             tests, self.name, self.notebook_name, self.title, self._results(running)
         )
@@ -161,7 +179,16 @@ class _Builder:
         files["nb2prod.json"] = self._provenance(tests)
         package.notices = mv.unique(self.ignored)
         package.files = withhold(package.files, known)
+        package.copied = frozenset(
+            f"{base}/{relative}"
+            for local_name, origin in self.local.items()
+            for relative in module_files(local_name, origin)
+        )
         return package
+
+    def _module(self, step: Step) -> StepModule:
+        flow = self.flows[self.steps.index(step)]
+        return StepModule(step, flow, [self.lifted[c] for c in step.cells])
 
     def _results(self, running: list[tuple[Step, StepFlow]]) -> list[str]:
         """The names ``run()`` returns, in its order: parameters, then step outputs."""
@@ -249,12 +276,12 @@ class _Builder:
 
     def _path_parameter(self, literal: str) -> str:
         for parameter in self.path_parameters:
-            if parameter.default == repr(literal):
+            if parameter.default == quote(literal):
                 return parameter.name
         stem = identifier(os.path.basename(literal.rstrip("/\\")), "data")
         taken = {p.name for p in [*self.parameters, *self.path_parameters]}
         name = unique(f"{stem}_path", taken)
-        self.path_parameters.append(Parameter(name, "str", repr(literal)))
+        self.path_parameters.append(Parameter(name, "str", quote(literal)))
         return name
 
     def _homes(self) -> dict[str, str]:
@@ -325,7 +352,7 @@ class _Builder:
     def _notebook_hash(self) -> str:
         digest = hashlib.sha256()
         for cell in self.notebook.cells:
-            digest.update(f"{cell.cell_type}\0{cell.source}\0".encode())
+            digest.update(f"{cell.cell_type}\0{cell.source}\0".encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
     def _dependencies(self) -> list[str]:
@@ -333,14 +360,8 @@ class _Builder:
         return dependencies(self.code, requirements, self.notebook.directory)
 
     def _pyproject(self) -> str:
-        listed = ", ".join(f'"{d}"' for d in self._dependencies())  # checked: no quotes
-        return templates.PYPROJECT.format(
-            distribution=self.name.replace("_", "-"),
-            title=_toml_text(self.title),
-            notebook=_toml_text(self.notebook_name),
-            python=self._python(),
-            dependencies=listed,
-            package=self.name,
+        return templates.pyproject(
+            self.name, self.title, self.notebook_name, self._python(), self._dependencies()
         )
 
     def _readme_facts(
@@ -389,12 +410,6 @@ class _Builder:
             **lock_provenance(self.environment),
         }
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
-
-
-def _toml_text(text: str) -> str:
-    """Text safe inside a TOML basic string: printable, no quote, no backslash."""
-    printable = "".join(c if c.isprintable() else " " for c in text)
-    return printable.replace("\\", "/").replace('"', "'")
 
 
 def _in_data_folder(relative: str) -> str:

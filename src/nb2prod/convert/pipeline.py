@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from nb2prod.analysis.context import Analysed
 from nb2prod.convert import templates
 from nb2prod.convert.flow import StepFlow
+from nb2prod.convert.literal import Identifier, docstring, ident, quote
 from nb2prod.convert.steps import Step
 
 _CLI_TYPES = ("int", "float", "str")
@@ -55,18 +56,17 @@ def _assignments(source: str) -> list[Parameter]:
 
 
 def render_pipeline(
-    package: str,
+    package: Identifier,
     notebook: str,
     steps: list[tuple[Step, StepFlow]],
     parameters: list[Parameter],
+    awaiting: frozenset[str] = frozenset(),
 ) -> str:
-    """``run(params) -> results``: the steps in notebook order."""
-    lines = [
-        f'"""The steps of {notebook}, in notebook order."""',
-        "",
-        "from __future__ import annotations",
-        "",
-    ]
+    """``run(params) -> results``: the steps in notebook order; the steps named in ``awaiting``
+    are coroutine functions, run to completion on one event loop for the whole run."""
+    lines = [docstring(f"The steps of {notebook}, in notebook order."), ""]
+    lines += ["from __future__ import annotations", ""]
+    lines += ["import asyncio", ""] if awaiting else []
     lines += ["from typing import Any", ""]
     lines += [f"from {package}.{step.name} import {step.name}" for step, _ in steps]
     signature = ", ".join(f"{p.name}: {p.kind} = {p.default}" for p in parameters)
@@ -79,36 +79,54 @@ def render_pipeline(
         '    """Run the notebook\'s steps in order; returns what they produced, by name."""'
     )
     results: list[str] = [p.name for p in parameters]
+    calls: list[str] = []
     for step, flow in steps:
         call = f"{step.name}({', '.join(flow.inputs)})"
+        if step.name in awaiting:
+            call = f"loop.run_until_complete({call})"
         if len(flow.outputs) == 1:
-            lines.append(f"    {flow.outputs[0]} = {call}")
+            calls.append(f"{flow.outputs[0]} = {call}")
         elif flow.outputs:
-            lines.append(f"    {', '.join(flow.outputs)} = {call}")
+            calls.append(f"{', '.join(flow.outputs)} = {call}")
         else:
-            lines.append(f"    {call}")
+            calls.append(call)
         results += [n for n in flow.outputs if n not in results]
-    pairs = ", ".join(f'"{n}": {n}' for n in results)
+    lines += _on_one_loop(calls) if awaiting else [f"    {call}" for call in calls]
+    pairs = ", ".join(f'"{ident(n)}": {n}' for n in results)  # a name needs no escaping
     if len(pairs) > 80:
         pairs = "\n" + "".join(f'        "{n}": {n},\n' for n in results) + "    "
     lines.append(f"    return {{{pairs}}}")
     return "\n".join(lines) + "\n"
 
 
-def render_main(package: str, parameters: list[Parameter]) -> str:
+def _on_one_loop(calls: list[str]) -> list[str]:
+    """The step calls, inside one event loop that the steps which await share, as the
+    notebook's cells shared the kernel's loop."""
+    return [
+        "    loop = asyncio.new_event_loop()  # the awaiting steps share it, as the cells did",
+        "    try:",
+        *(f"        {call}" for call in calls),
+        "    finally:",
+        "        loop.close()",
+    ]
+
+
+def render_main(package: Identifier, parameters: list[Parameter]) -> str:
     """``python -m PKG --param value``."""
     options = ""
     for parameter in parameters:
-        flag = "--" + parameter.name.replace("_", "-")
+        flag, dest = quote("--" + parameter.name.replace("_", "-")), quote(parameter.name)
         if parameter.kind == "bool":
             options += (
-                f"    parser.add_argument({flag!r}, dest={parameter.name!r}, "
+                f"    parser.add_argument({flag}, dest={dest}, "
                 f"action=argparse.BooleanOptionalAction, default={parameter.default})\n"
             )
         elif parameter.kind in _CLI_TYPES:
             options += (
-                f"    parser.add_argument({flag!r}, dest={parameter.name!r}, "
+                f"    parser.add_argument({flag}, dest={dest}, "
                 f"type={parameter.kind}, default={parameter.default})\n"
             )
     with_options = " with the notebook's parameters as options" if options else ""
-    return templates.MAIN.format(package=package, options=options, with_options=with_options)
+    doc = docstring(f"``python -m {package}``: run the pipeline{with_options}.")
+    head = templates.fill(templates.MAIN, doc=doc, package=package)
+    return head + options + templates.fill(templates.MAIN_END)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from nb2prod.convert.literal import single_line
+
 
 def render_readme(facts: dict[str, Any]) -> str:
-    name = facts["name"]
+    name, notebook = facts["name"], single_line(facts["notebook"])
     lines = [
-        f"# {facts['title']}",
+        f"# {single_line(facts['title'])}",
         "",
-        f"`{name}` is the notebook `{facts['notebook']}` lifted into a package by nb2prod "
+        f"`{name}` is the notebook `{notebook}` lifted into a package by nb2prod "
         f"{facts['version']}: each section of the notebook is a function, the steps run in "
         "notebook order, and generated tests check that the package shows what the notebook "
         "showed.",
@@ -27,7 +29,8 @@ def render_readme(facts: dict[str, Any]) -> str:
         "|---|---|---|",
     ]
     for step, title, numbers in facts["steps"]:
-        lines.append(f"| `{step}` | {title} | {', '.join(map(str, numbers))} |")
+        cell = single_line(title).replace("|", "\\|")
+        lines.append(f"| `{step}` | {cell} | {', '.join(map(str, numbers))} |")
     if facts["parameters"]:
         lines += ["", "## Parameters", "", "| name | type | default |", "|---|---|---|"]
         for parameter in facts["parameters"]:
@@ -51,4 +54,5 @@ def render_readme(facts: dict[str, Any]) -> str:
     else:
         lines.append("None: the notebook reproduces from top to bottom.")
     lines += ["", f"{facts['tests']} generated test(s) in `tests/`.", ""]
-    return "\n".join(lines)
+    text = "\n".join(lines)  # a lone surrogate left in a message is written as its escape
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -10,6 +10,7 @@ import libcst as cst
 
 from nb2prod.convert.flow import StepFlow
 from nb2prod.convert.lift import LiftedCell
+from nb2prod.convert.literal import comment, docstring
 from nb2prod.convert.steps import Step, cell_key
 
 _EMPTY = cst.Module(body=[])
@@ -32,11 +33,11 @@ def code_of(node: cst.CSTNode) -> str:
 def render_step(module: StepModule, package: str, notebook_name: str) -> str:
     """The source of ``src/<package>/<step>.py``; only the imports its code uses."""
     step = module.step
-    summary = f'"""{step.title}: {_cells_phrase(step)} of {notebook_name}."""'
+    summary = docstring(f"{step.title}: {_cells_phrase(step)} of {notebook_name}.")
     if len(summary) > 100:
         phrase = _cells_phrase(step)
         phrase = phrase[0].upper() + phrase[1:]
-        summary = f'"""{step.title}: lifted from {notebook_name}.\n\n{phrase}.\n"""'
+        summary = docstring(f"{step.title}: lifted from {notebook_name}.", "", f"{phrase}.", "")
     parts = [
         code_of(_without_blank_lead(d)).rstrip("\n")
         for lifted in module.lifted
@@ -58,14 +59,54 @@ def has_body(module: StepModule) -> bool:
     return any(lifted.body for lifted in module.lifted)
 
 
+def awaits(module: StepModule) -> bool:
+    """Whether the step's own statements await (``await``, ``async for``, ``async with``): the
+    notebook ran them with IPython's top-level await, so its function is a coroutine function."""
+    finder = _AwaitFinder()
+    for lifted in module.lifted:
+        for statement in lifted.body:
+            statement.visit(finder)
+    return finder.found
+
+
+class _AwaitFinder(cst.CSTVisitor):
+    """Awaiting at the top level of a cell; not inside the functions and classes it defines."""
+
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self.found = True
+
+    def visit_For(self, node: cst.For) -> None:
+        self.found = self.found or node.asynchronous is not None
+
+    def visit_With(self, node: cst.With) -> None:
+        self.found = self.found or node.asynchronous is not None
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self.found = self.found or node.asynchronous is not None
+
+
 def _imports(module: StepModule, package: str, code: str) -> list[str]:
     used = _names_used(code)
-    lines = ["import os"] if "os." in code and "os" in used else []
-    if "subprocess" in used:
-        lines.append("import subprocess")
     statements = [
         code_of(_without_blank_lead(s)).strip() for lifted in module.lifted for s in lifted.imports
     ]
+    lines = [s for s in statements if _is_future(s)]  # first in the module, and always kept
+    if "os." in code and "os" in used:
+        lines.append("import os")
+    if "subprocess" in used:
+        lines.append("import subprocess")
     for text in [*statements, *module.extra_imports]:
         if text not in lines and _binds_any(text, used):
             lines.append(text)
@@ -83,6 +124,14 @@ def _names_used(code: str) -> set[str]:
     except SyntaxError:
         return set()
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+
+def _is_future(statement: str) -> bool:
+    try:
+        tree = ast.parse(statement)
+    except SyntaxError:
+        return False
+    return any(isinstance(n, ast.ImportFrom) and n.module == "__future__" for n in tree.body)
 
 
 def _binds_any(statement: str, names: set[str]) -> bool:
@@ -103,13 +152,15 @@ def _function(module: StepModule) -> str:
     body: list[cst.BaseStatement] = [_docstring(step)]
     pending: list[cst.EmptyLine] = []
     for cell, lifted in zip(step.cells, module.lifted, strict=True):
-        label = f"# cell {cell.number} ({cell_key(cell)})"
+        label = f"cell {cell.number} ({cell_key(cell)})"
         if not lifted.body:  # only imports and definitions: they are at module level
-            pending.append(cst.EmptyLine(comment=cst.Comment(f"{label}: definitions only")))
+            pending.append(
+                cst.EmptyLine(comment=cst.Comment(comment(f"{label}: definitions only")))
+            )
             continue
         statements = list(lifted.body)
         first = statements[0]
-        marker = cst.EmptyLine(comment=cst.Comment(label))
+        marker = cst.EmptyLine(comment=cst.Comment(comment(label)))
         statements[0] = first.with_changes(leading_lines=[*pending, marker, *_comments(first)])
         pending = []
         body += statements
@@ -122,14 +173,15 @@ def _function(module: StepModule) -> str:
         name=cst.Name(step.name),
         params=cst.Parameters(params=[cst.Param(cst.Name(n)) for n in flow.inputs]),
         body=cst.IndentedBlock(body=body),
+        asynchronous=cst.Asynchronous() if awaits(module) else None,
     )
     return cst.Module(body=[function]).code
 
 
 def _docstring(step: Step) -> cst.SimpleStatementLine:
-    text = f'"""{step.title} ({_cells_phrase(step)})."""'
+    text = docstring(f"{step.title} ({_cells_phrase(step)}).")
     if len(text) > 88:
-        text = f'"""{step.title}.\n\n    From {_cells_phrase(step)}.\n    """'
+        text = docstring(f"{step.title}.", "", f"    From {_cells_phrase(step)}.", "    ")
     return cst.SimpleStatementLine([cst.Expr(cst.SimpleString(text))])
 
 

@@ -1,8 +1,37 @@
-"""The fixed files of a generated package, filled in with its names."""
+"""The fixed files of a generated package, filled in with its names.
+
+Only :func:`fill` fills them, and only with identifiers and quoted literals (``literal.py``): no
+notebook text reaches a template any other way. A ``{doc}`` is a whole docstring literal."""
 
 from __future__ import annotations
 
-SUPPORT = '''"""Support for the steps lifted from {notebook}: results, figures, data files."""
+import ast
+import re
+
+from nb2prod.convert.literal import Distribution, Identifier, Quoted, distribution, toml_string
+
+_DISTRIBUTION = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*")
+
+
+def fill(template: str, **values: Identifier | Quoted | Distribution) -> str:
+    """``template`` with its ``{fields}`` replaced; every value must be an identifier (or a
+    distribution name made of one), or a literal: anything else is refused before it is pasted."""
+    for key, value in values.items():
+        if not (value.isidentifier() or _DISTRIBUTION.fullmatch(value) or _is_literal(value)):
+            raise ValueError(f"{{{key}}}: neither an identifier nor a quoted literal: {value!r}")
+    return template.format(**values)
+
+
+def _is_literal(value: str) -> bool:
+    try:
+        tree = ast.parse(value, mode="eval")
+        ast.literal_eval(tree)
+    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
+        return False
+    return not isinstance(tree.body, ast.Name)
+
+
+SUPPORT = '''{doc}
 
 from __future__ import annotations
 
@@ -38,14 +67,14 @@ def data_path(relative: str = "") -> str:
     return str(DATA / relative)
 '''
 
-INIT = '''"""{title}: {notebook} as a package, made by nb2prod {version}."""
+INIT = """{doc}
 
 from {package}.pipeline import run
 
 __all__ = ["run"]
-'''
+"""
 
-MAIN = '''"""``python -m {package}``: run the pipeline{with_options}."""
+MAIN = """{doc}
 
 from __future__ import annotations
 
@@ -57,14 +86,17 @@ from {package}.pipeline import run
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m {package}", description=__doc__)
-{options}    arguments = parser.parse_args(argv)
+"""
+
+#: After ``MAIN`` and the ``parser.add_argument`` lines of the parameters.
+MAIN_END = """    arguments = parser.parse_args(argv)
     run(**vars(arguments))
     return 0
 
 
 if __name__ == "__main__":
     raise SystemExit(main())
-'''
+"""
 
 CONFTEST = '''"""For the generated tests: the pipeline, run once, and how shown text compares."""
 
@@ -131,12 +163,12 @@ requires = ["hatchling"]
 build-backend = "hatchling.build"
 
 [project]
-name = "{distribution}"
+name = {name}
 version = "0.1.0"
-description = "{title}: lifted from {notebook} by nb2prod"
+description = {description}
 readme = "README.md"
-requires-python = ">={python}"
-dependencies = [{dependencies}]
+requires-python = {requires_python}
+dependencies = {dependencies}
 
 [project.optional-dependencies]
 test = ["pytest"]
@@ -150,3 +182,19 @@ packages = ["src/{package}"]
 [tool.pytest.ini_options]
 testpaths = ["tests"]
 """
+
+
+def pyproject(
+    package: Identifier, title: str, notebook: str, python: str, dependencies: list[str]
+) -> str:
+    """``pyproject.toml``: every value a TOML string, every name the package's."""
+    listed = "[" + ", ".join(toml_string(d) for d in dependencies) + "]"
+    return fill(
+        PYPROJECT,
+        name=toml_string(distribution(package)),
+        description=toml_string(f"{title}: lifted from {notebook} by nb2prod"),
+        requires_python=toml_string(f">={python}"),
+        dependencies=Quoted(listed),  # a list of TOML strings: a Python list literal too
+        distribution=distribution(package),
+        package=package,
+    )
