@@ -152,6 +152,8 @@ def _matching(
 label = _matching(_LABEL, "not plain text (letters, digits, spaces, ._,:;@()+/#=%'-)")
 kernel_name = _matching(_KERNEL, "not a kernel name")
 cell_id = _matching(_CELL_ID, "not a cell id")
+#: A record's id (a session, an environment): what a cell id may be.
+record_id = _matching(_CELL_ID, "not an id")
 hex_digest = _matching(_HEX, "not a hex digest")
 timestamp = _matching(_TIME, "not an ISO 8601 time")
 cuda_version = _matching(_CUDA, "not a CUDA version (X.Y or X.Y.Z)")

@@ -148,7 +148,7 @@ class Records:
 Check = Callable[[object], object]
 #: The check of every field of an environment record (``recorder/FORMAT.md``), by section.
 ENVIRONMENT_FIELDS: Mapping[str, Mapping[str, Check]] = {
-    "": {"id": mv.hex_digest, "recorded": mv.timestamp, "recorder": mv.label},
+    "": {"id": mv.record_id, "recorded": mv.timestamp, "recorder": mv.label},
     "python": {"version": mv.python_release, "implementation": mv.label, "executable": mv.path},
     "platform": {
         "system": mv.label,
@@ -235,7 +235,7 @@ def read_records(metadata: Mapping[str, Any]) -> Records | None:
     environments = {
         key: Environment(key, clean_environment(value, notices))
         for key, value in _mapping(raw.get("environments")).items()
-        if mv.keep(key, mv.hex_digest, "recorded environment id", notices) is not None
+        if mv.keep(key, mv.record_id, "recorded environment id", notices) is not None
         and isinstance(value, Mapping)
     }
     history = tuple(
@@ -268,7 +268,7 @@ def _execution(raw: Any, notices: list[mv.Ignored]) -> Execution | None:
         source_hash=source,
         cell_id=checked("cell_id", mv.cell_id),
         execution_count=count if isinstance(count, int) and not isinstance(count, bool) else None,
-        session=checked("session", mv.hex_digest),
+        session=checked("session", mv.record_id),
         started=checked("started", mv.timestamp),
         duration_ms=float(duration) if isinstance(duration, int | float) else None,
         status="error" if raw.get("status") == "error" else "ok",
@@ -279,7 +279,7 @@ def _execution(raw: Any, notices: list[mv.Ignored]) -> Execution | None:
         imports=tuple(i for i in (_import(i, notices) for i in _sequence(raw.get("imports"))) if i),
         files=tuple(f for f in (_file(f, notices) for f in _sequence(raw.get("files"))) if f),
         seeds=tuple(s for s in (_seed(s, notices) for s in _sequence(raw.get("seeds"))) if s),
-        environment=checked("environment", mv.hex_digest),
+        environment=checked("environment", mv.record_id),
     )
 
 
