@@ -184,8 +184,10 @@ def clean_environment(raw: Mapping[str, Any], notices: list[mv.Ignored]) -> dict
             found[section] = _fields(raw[section], checks, f"{section}.", notices)
         elif section in raw:
             found[section] = None
-    found["packages"] = mv.versions(raw.get("packages"), notices)
-    found["variables"] = _table(raw.get("variables"), mv.path, "recorded variable", notices)
+    if "packages" in raw:
+        found["packages"] = mv.versions(raw["packages"], notices)
+    if "variables" in raw:
+        found["variables"] = _table(raw["variables"], mv.path, "recorded variable", notices)
     gpu = found.get("gpu")
     devices = _sequence(_mapping(raw.get("gpu")).get("devices"))
     if isinstance(gpu, dict) and devices:
@@ -194,11 +196,12 @@ def clean_environment(raw: Mapping[str, Any], notices: list[mv.Ignored]) -> dict
             for d in devices
             if isinstance(d, Mapping)
         ]
-    accelerators = _table(raw.get("accelerators"), _mapping, "recorded accelerator", notices)
-    found["accelerators"] = {
-        name: _fields(info, ACCELERATOR, f"accelerators.{name}.", notices)
-        for name, info in accelerators.items()
-    }
+    if "accelerators" in raw:
+        accelerators = _table(raw["accelerators"], _mapping, "recorded accelerator", notices)
+        found["accelerators"] = {
+            name: _fields(info, ACCELERATOR, f"accelerators.{name}.", notices)
+            for name, info in accelerators.items()
+        }
     return found
 
 
