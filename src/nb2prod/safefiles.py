@@ -142,22 +142,20 @@ def secret_file(relative: str) -> str | None:
 
 
 _SECRET_CONTENT = (
-    (b"-----BEGIN", b"PRIVATE KEY-----", "a private key"),
-    (b'"type": "service_account"', b'"private_key"', "a cloud service-account key"),
-    (b"aws_secret_access_key", b"", "cloud credentials"),
+    (b'"type":"service_account"', b'"private_key"', "a cloud service-account key"),
+    (b"-----BEGIN", b"PRIVATEKEY-----", "a private key"),
     (b"PuTTY-User-Key-File", b"", "a private key"),
+    (b"aws_secret_access_key", b"", "cloud credentials"),
 )
 
 
 def secret_content(data: bytes) -> str | None:
-    """What secret a file's content holds (a private key, a service-account key...), or None."""
+    """What secret a file's content holds (a service-account key, a private key...), or None."""
     head = data[: 4 * _CHUNK]
+    compact = head.replace(b" ", b"").replace(b"\t", b"")
     for first, second, what in _SECRET_CONTENT:
-        if first in head and second in head:
+        if first in compact and second in compact:
             return what
-    compact = head.replace(b" ", b"")
-    if b'"type":"service_account"' in compact and b'"private_key"' in compact:
-        return "a cloud service-account key"
     return None
 
 

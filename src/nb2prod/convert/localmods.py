@@ -10,8 +10,11 @@ import os
 import libcst as cst
 
 from nb2prod.analysis.context import Analysed
+from nb2prod.errors import NotebookError
+from nb2prod.safefiles import read_inside
 
 _MAX_FILES = 200
+_MAX_SOURCE = 4 * 1024 * 1024
 
 
 def local_modules(code: list[Analysed], notebook_dir: str) -> dict[str, str]:
@@ -27,17 +30,29 @@ def local_modules(code: list[Analysed], notebook_dir: str) -> dict[str, str]:
         origin = base + ".py" if os.path.isfile(base + ".py") else base
         if not (origin.endswith(".py") or os.path.isfile(os.path.join(base, "__init__.py"))):
             continue
+        entry = origin if origin.endswith(".py") else os.path.join(origin, "__init__.py")
+        if read_source(entry, notebook_dir) is None:
+            continue  # a link leading out of the notebook's folder, a FIFO...: not copied
         found[name] = origin
         for path in module_files(name, origin).values():
-            wanted += _imported_modules(path)
+            wanted += _imported_modules(read_source(path, notebook_dir) or "")
     return dict(sorted(found.items()))
 
 
-def _imported_modules(path: str) -> list[str]:
+def read_source(path: str, notebook_dir: str) -> str | None:
+    """A local module's source through the safe reader: None unless it is a regular file whose
+    real path is inside the notebook's folder."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            tree = ast.parse(handle.read())
-    except (OSError, SyntaxError, ValueError):
+        data = read_inside(notebook_dir, os.path.relpath(path, notebook_dir), _MAX_SOURCE)
+    except NotebookError:
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
+def _imported_modules(source: str) -> list[str]:
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
         return []
     names: list[str] = []
     for node in ast.walk(tree):

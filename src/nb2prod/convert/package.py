@@ -24,7 +24,13 @@ from nb2prod.convert.environment import ignored_section, readme_sections
 from nb2prod.convert.flow import StepFlow, module_level, step_flows
 from nb2prod.convert.lift import LiftedCell, Unliftable, lift_cell
 from nb2prod.convert.literal import Identifier, docstring, ident, quote
-from nb2prod.convert.localmods import LocalImports, local_modules, module_files, rewrite_source
+from nb2prod.convert.localmods import (
+    LocalImports,
+    local_modules,
+    module_files,
+    read_source,
+    rewrite_source,
+)
 from nb2prod.convert.naming import identifier, package_name, unique, unshadowed
 from nb2prod.convert.pipeline import Parameter, parameters_of, render_main, render_pipeline
 from nb2prod.convert.readme import render_readme
@@ -157,9 +163,9 @@ class _Builder:
         )
         for local_name, origin in self.local.items():
             for relative, path in module_files(local_name, origin).items():
-                with open(path, encoding="utf-8", errors="replace") as handle:
-                    source = rewrite_source(handle.read(), set(self.local), self.name)
-                files[f"{base}/{relative}"] = source
+                source = read_source(path, self.notebook.directory)
+                if source is not None:
+                    files[f"{base}/{relative}"] = rewrite_source(source, set(self.local), self.name)
         for shipped, content in sorted(self.data_files.items()):
             files[f"{base}/data/{shipped}"] = content
         known = notebook_secrets(self.notebook)  # never in a test, and redacted anywhere else
