@@ -224,7 +224,8 @@ def _labels(labels: Mapping[str, str]) -> list[str]:
         if not _LABEL_KEY.fullmatch(key):
             raise ValueError(f"label {key!r}: expected lower-case letters, digits, '.', '-'")
         end = " \\" if index < len(items) - 1 else ""
-        quoted = json.dumps(value, ensure_ascii=False).replace("$", "\\$")
+        text = value.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates
+        quoted = json.dumps(text, ensure_ascii=False).replace("$", "\\$")
         lines.append(f"    {key}={quoted}{end}")
     return lines
 
