@@ -300,3 +300,17 @@ def test_build_reads_a_hostile_package_as_untrusted(tmp_path: Path) -> None:
     assert done.stderr.strip().endswith(
         "build-system requires '--index-url=http://127.0.0.1:1/simple/': not a requirement"
     )
+
+
+def test_a_hostile_kernel_name_is_one_line(tmp_path: Path) -> None:
+    notebook = new_notebook()
+    notebook.metadata["kernelspec"] = {
+        "name": "ir\n--evil",
+        "display_name": "R",
+        "language": "R\nx",
+    }
+    path = tmp_path / "r.ipynb"
+    nbformat.write(notebook, str(path))
+    done = nb2prod("check", str(path))
+    assert done.returncode == 2
+    assert done.stderr == f"{path}: kernel language is 'R\\nx', not Python\n"

@@ -13,6 +13,7 @@ import copy
 import json
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -355,3 +356,17 @@ def test_the_dockerfile_refuses_unchecked_versions() -> None:
     text = render_dockerfile("pkg", "3.11", labels={"io.nb2prod.notebook": "a\nRUN evil $x"})
     assert "\nRUN evil" not in text
     assert "\\$x" in text
+
+
+def test_run_looks_up_only_a_plain_kernel_name(tmp_path: Path) -> None:
+    """``nb2prod run`` looks up only a plain kernelspec name: one that climbs to a kernel.json
+    of the notebook's choosing (which jupyter_client itself no longer follows) runs python3."""
+    from nb2prod.recorder.run import _kernel
+
+    evil = tmp_path / "evil"
+    evil.mkdir()
+    (evil / "kernel.json").write_text('{"argv": ["false"], "display_name": "x", "language": "x"}')
+    climbing = "../" * 30 + str(evil).lstrip("/")
+    for name in (climbing, "python3\n", "a/b", ""):
+        assert _kernel({"metadata": {"kernelspec": {"name": name}}}, None) == "python3"
+    assert _kernel({"metadata": {}}, "wanted") == "wanted"

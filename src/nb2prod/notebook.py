@@ -134,8 +134,11 @@ def from_dict(raw: Any, path: str = "<notebook>") -> Notebook:
     metadata = raw.get("metadata") if isinstance(raw.get("metadata"), dict) else {}
     language, kernel_name = _kernel(metadata)
     if not _is_python(language, kernel_name):
+        from nb2prod import metadata_values as mv
+
         shown = language or kernel_name
-        raise NotebookError(path, f"kernel language is {shown}, not Python")
+        named = shown if mv.is_good(shown, mv.kernel_name) else mv.shown(shown)  # one line
+        raise NotebookError(path, f"kernel language is {named}, not Python")
     cells = raw.get("cells")
     if not isinstance(cells, list):
         raise NotebookError(path, "not a Jupyter notebook ('cells' is missing or not a list)")

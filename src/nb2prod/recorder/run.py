@@ -76,7 +76,11 @@ def _kernel(notebook: Any, wanted: str | None) -> str:
         return wanted
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
+    from nb2prod.metadata_values import is_good, kernel_name
+
     name = notebook.get("metadata", {}).get("kernelspec", {}).get("name") or "python3"
+    if not is_good(name, kernel_name):  # a path or anything else is no kernel to look up
+        return "python3"
     try:
         KernelSpecManager().get_kernel_spec(name)
     except NoSuchKernel:
