@@ -277,7 +277,7 @@ def hostile_environment() -> dict[str, Any]:
 def test_read_records_leaves_hostile_values_out_with_notices() -> None:
     history = [
         {"source_hash": "0123456789abcdef", "cell_id": "c1\n", "environment": "9d2e4f6a8b0c1d3e",
-         "files": [{"path": "data\x00.csv"}, {"path": "ok.csv", "sha256": "zz"}],
+         "files": [{"path": "data\x00.csv"}, {"path": "ok.csv", "sha256": "zz", "size": -5}],
          "imports": [{"module": "os; x", "distribution": None}], "defined": ["x", "1y"]},
         {"source_hash": "not hex"},
     ]  # fmt: skip
@@ -307,6 +307,7 @@ def test_read_records_leaves_hostile_values_out_with_notices() -> None:
     assert execution.defined == ("x",)
     assert [f.path for f in execution.files] == ["ok.csv"]
     assert execution.files[0].sha256 is None
+    assert execution.files[0].size is None
     assert execution.imports == ()
     lines = [n.line("nb.ipynb") for n in records.notices]
     assert all("\n" not in line and line.startswith("nb.ipynb: ignored ") for line in lines)

@@ -308,10 +308,9 @@ def _file(raw: Any, notices: list[mv.Ignored]) -> FileRead | None:
     path = mv.keep(raw.get("path"), mv.path, "recorded file path", notices)
     if path is None:
         return None
-    size = raw.get("size")
     return FileRead(
         path,
-        size if isinstance(size, int) and not isinstance(size, bool) else None,
+        mv.keep(raw.get("size"), mv.count, f"recorded size of {path!r}", notices),
         mv.keep(raw.get("mtime"), mv.timestamp, f"recorded time of {path!r}", notices),
         mv.keep(raw.get("sha256"), mv.hex_digest, f"recorded sha256 of {path!r}", notices),
     )
