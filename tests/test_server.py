@@ -172,7 +172,7 @@ async def test_convert_never_replaces_a_folder_nb2prod_did_not_write(
         response = await call(jp_fetch, "convert", {**body, "force": force})
         assert "nb2prod.json" in failure(response, 409, "exists")
         assert answer(response)["folder"] == {
-            "nb2prod": False, "files": 1, "more": False, "entries": ["notes.txt"]
+            "path": "taken", "nb2prod": False, "files": 1, "more": False, "entries": ["notes.txt"]
         }  # fmt: skip
     assert kept.read_text() == "mine"
     assert sorted(p.name for p in kept.parent.iterdir()) == ["notes.txt"]

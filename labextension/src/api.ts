@@ -5,15 +5,19 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { ConvertEvent, IAnalysis, IFinding } from './tokens';
+import { ConvertEvent, IAnalysis, IExistingFolder, IFinding } from './tokens';
 
-/** A failed request, with the server's error code and its full message. */
+/**
+ * A failed request, with the server's error code and its full message; for
+ * `exists`, what the output folder holds.
+ */
 export class ApiError extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly status: number,
-    readonly findings: IFinding[] = []
+    readonly findings: IFinding[] = [],
+    readonly folder: IExistingFolder | null = null
   ) {
     super(message);
     this.name = 'ApiError';
@@ -47,17 +51,44 @@ async function request(
 export async function errorFrom(response: Response): Promise<ApiError> {
   const text = await response.text();
   try {
-    const body = JSON.parse(text) as { code?: unknown; message?: unknown; findings?: unknown };
+    const body = JSON.parse(text) as {
+      code?: unknown;
+      message?: unknown;
+      findings?: unknown;
+      folder?: unknown;
+    };
     if (typeof body.message === 'string') {
       const code = typeof body.code === 'string' ? body.code : `http-${response.status}`;
       const findings = Array.isArray(body.findings) ? (body.findings as IFinding[]) : [];
-      return new ApiError(code, body.message, response.status, findings);
+      const folder = existingFolder(body.folder);
+      return new ApiError(code, body.message, response.status, findings, folder);
     }
   } catch {
     // Not JSON (a proxy's page, a missing server extension): the text itself is the message.
   }
   const message = text.trim() || response.statusText || 'no message';
   return new ApiError(`http-${response.status}`, `${response.status}: ${message}`, response.status);
+}
+
+/** `value` as an IExistingFolder when it has that shape; else null. */
+export function existingFolder(value: unknown): IExistingFolder | null {
+  if (typeof value !== 'object' || value === null) {
+    return null;
+  }
+  const folder = value as Partial<IExistingFolder>;
+  const entries = Array.isArray(folder.entries)
+    ? folder.entries.filter((e): e is string => typeof e === 'string')
+    : [];
+  if (typeof folder.nb2prod !== 'boolean' || typeof folder.files !== 'number') {
+    return null;
+  }
+  return {
+    path: typeof folder.path === 'string' ? folder.path : '',
+    nb2prod: folder.nb2prod,
+    files: folder.files,
+    more: folder.more === true,
+    entries
+  };
 }
 
 function post(body: unknown): RequestInit {

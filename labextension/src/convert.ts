@@ -5,7 +5,7 @@
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { ApiError, convert } from './api';
+import { ApiError, convert, existingFolder } from './api';
 import { ConvertDone, ConvertEvent } from './tokens';
 
 export interface IConvertOptions {
@@ -31,7 +31,7 @@ export async function convertNotebook(
       return event;
     }
     if (event.type === 'error') {
-      throw new ApiError(event.code, event.message, 200);
+      throw new ApiError(event.code, event.message, 200, [], existingFolder(event.folder));
     }
   }
   throw new ApiError('incomplete', 'The conversion stream ended before its last event.', 200);

@@ -15,6 +15,7 @@ import { convertNotebook } from './convert';
 import { findCellIndex } from './markers';
 import { SidebarModel } from './model';
 import { notifyError } from './notify';
+import { confirmOverwrite } from './overwrite';
 import { IFinding } from './tokens';
 
 const PLUGIN_ID = 'nb2prod:plugin';
@@ -133,10 +134,17 @@ function activate(
     } catch (error) {
       const failure = asApiError(error);
       model.setConversion({ running: false, error: failure });
-      const overwrite =
-        failure.code === 'exists'
-          ? [{ label: 'Overwrite', callback: () => void convert(panel, true) }]
-          : [];
+      // Only a folder nb2prod wrote may be replaced, and only once the user has seen what it holds.
+      const folder = failure.code === 'exists' ? failure.folder : null;
+      const overwrite = folder?.nb2prod
+        ? [
+            {
+              label: 'Overwrite…',
+              callback: () =>
+                void confirmOverwrite(folder).then(yes => (yes ? convert(panel, true) : undefined))
+            }
+          ]
+        : [];
       notifyError('Convert to package failed', failure, overwrite);
     }
   };

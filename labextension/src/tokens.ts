@@ -132,6 +132,19 @@ export type KernelMessage =
     }
   | { type: 'environment'; environment: IEnvironment };
 
+/**
+ * What an existing output folder holds, as a 409 `exists` says it (API.md):
+ * whether nb2prod wrote it (only then may `force` replace it), how many files
+ * (`more` when over the count limit) and the first of them, sorted.
+ */
+export interface IExistingFolder {
+  path: string;
+  nb2prod: boolean;
+  files: number;
+  more: boolean;
+  entries: string[];
+}
+
 /** One line of the NDJSON stream of POST /nb2prod/convert. */
 export type ConvertEvent =
   | { type: 'progress'; message: string }
@@ -142,6 +155,6 @@ export type ConvertEvent =
       files: string[];
       readme: string;
     }
-  | { type: 'error'; code: string; message: string };
+  | { type: 'error'; code: string; message: string; folder?: IExistingFolder };
 
 export type ConvertDone = Extract<ConvertEvent, { type: 'done' }>;

@@ -2,7 +2,9 @@
 
 A person opens an example, runs its cells out of order, sees the finding in the sidebar and
 clicks it to reach the cell; sees what the kernel runs on; converts a clean notebook and gets
-its package's files and README; converts one with hidden state and is told why not. The
+its package's files and README, overwrites it only after a dialog lists what it replaces, and is
+never offered to overwrite a folder nb2prod did not write; converts one with hidden state and is
+told why not. The
 sidebar is photographed in the light and the dark theme (tests/ui/artifacts/).
 """
 
@@ -26,7 +28,7 @@ from labpage import (
     wait_recorder_restarted,
     watch_recorder,
 )
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 
 def tree_order(paths: list[str]) -> list[str]:
@@ -192,12 +194,26 @@ def test_convert_a_clean_example_shows_its_files_and_opens_the_readme(page: Page
     opened = page.evaluate("() => window.jupyterapp.shell.currentWidget.context.path")
     assert opened == f"{output.group(1)}/README.md"
 
-    # Converting again: the folder exists; the notification offers to overwrite it.
+    # Converting again: the folder exists; the notification offers to overwrite it, and the
+    # dialog that asks first lists what would be replaced. Cancel keeps every file.
     (folder / "stale.txt").write_text("from an earlier conversion")
-    sidebar.get_by_role("button", name="Convert to package").click()
-    toast = page.locator(".jp-Notification-Toast-error")
-    expect(toast).to_contain_text("Convert to package failed", timeout=60_000)
-    toast.get_by_role("button", name="Overwrite").click()
+    before = files_in(folder)
+    dialog = offer_overwrite(page)
+    expect(dialog).to_contain_text("Overwrite the package folder?")
+    listed = dialog.get_by_role("list", name="Files that will be replaced")
+    expect(listed.get_by_role("listitem").filter(has_text="stale.txt")).to_have_count(1)
+    expect(listed.get_by_role("listitem").filter(has_text="README.md")).to_have_count(1)
+    every = [p for p in folder.rglob("*") if p.is_file()]  # JupyterLab's checkpoints too
+    expect(dialog).to_contain_text(f"these {len(every)} files")
+    page.screenshot(path=str(ARTIFACTS / "convert-overwrite.png"))
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_have_count(0)
+    page.wait_for_timeout(2000)  # time for a conversion to start, were one started
+    assert files_in(folder) == before
+
+    # Overwrite, confirmed: the package is written again, the stale file gone.
+    dialog = offer_overwrite(page)
+    dialog.locator(".jp-Dialog-footer").get_by_role("button", name="Overwrite").click()
     expect(
         sidebar.locator(".nb2prod-package").get_by_role("list", name="Package files")
     ).to_be_visible(timeout=120_000)
@@ -205,6 +221,38 @@ def test_convert_a_clean_example_shows_its_files_and_opens_the_readme(page: Page
         "README.md"
     )
     assert not (folder / "stale.txt").exists()
+
+    # A folder nb2prod did not write (no nb2prod.json) is never offered for overwriting.
+    (folder / "nb2prod.json").unlink()
+    (folder / "mine.txt").write_text("the user's own")
+    before = files_in(folder)
+    sidebar.get_by_role("button", name="Convert to package").click()
+    toast = page.locator(".jp-Notification-Toast-error").filter(has_text="did not write")
+    expect(toast).to_be_visible(timeout=60_000)
+    expect(toast.get_by_role("button", name="Show details")).to_be_visible()
+    expect(toast.get_by_role("button", name=re.compile("Overwrite"))).to_have_count(0)
+    page.wait_for_timeout(2000)
+    assert files_in(folder) == before
+
+
+def files_in(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes (JupyterLab's checkpoints left out)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and ".ipynb_checkpoints" not in p.parts
+    }
+
+
+def offer_overwrite(page: Page) -> Locator:
+    """Convert into the existing folder; click the failure's "Overwrite..."; the dialog."""
+    page.locator(SIDEBAR).get_by_role("button", name="Convert to package").click()
+    toast = page.locator(".jp-Notification-Toast-error").filter(has_text="already exists")
+    expect(toast).to_have_count(1, timeout=60_000)
+    toast.get_by_role("button", name=re.compile("^Overwrite")).click()
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog).to_be_visible()
+    return dialog
 
 
 def test_convert_with_hidden_state_is_refused_with_the_findings(page: Page, lab: Lab) -> None:

@@ -180,11 +180,11 @@ def _check_output(out: Confined, protect: list[Protected], force: bool) -> None:
 
 
 def _refusal(out: Confined, error: OutputRefused) -> ApiError:
-    """400 for what is never replaced; 409 ``exists`` with what is there (``folder``: whether
-    nb2prod wrote it, its file count and files) for the rest."""
+    """400 for what is never replaced; 409 ``exists`` with what is there (``folder``: its path,
+    whether nb2prod wrote it, its file count and files) for the rest."""
     message = f"{out.api}: {error.reason}"
     if error.kind == "protected":
         return ApiError(400, "bad-request", message)
     if error.existing is None:
         return ApiError(409, "exists", message)
-    return ApiError(409, "exists", message, folder=error.existing.to_dict())
+    return ApiError(409, "exists", message, folder={"path": out.api, **error.existing.to_dict()})
