@@ -141,10 +141,10 @@ def _matching(
     pattern: re.Pattern[str], reason: str, limit: int = MAX_TEXT
 ) -> Callable[[object], str | Bad]:
     def check(value: object) -> str | Bad:
+        if isinstance(value, str) and len(value) <= limit and pattern.fullmatch(value):
+            return value  # the patterns hold no control character: nothing more to check
         found = text(value, limit)
-        if isinstance(found, Bad):
-            return found
-        return found if pattern.fullmatch(found) else Bad(reason)
+        return found if isinstance(found, Bad) else Bad(reason)
 
     return check
 
@@ -170,10 +170,11 @@ def cudnn_version(value: object) -> str | Bad:
 
 def identifier(value: object) -> str | Bad:
     """A Python name, or a dotted module or class name (``os.path``, ``KeyError``)."""
+    names = value.split(".") if isinstance(value, str) and len(value) <= MAX_TEXT else [""]
+    if all(name.isidentifier() for name in names):
+        return str(value)  # no control character or surrogate is part of a name
     found = text(value)
-    if isinstance(found, Bad):
-        return found
-    return found if all(p.isidentifier() for p in found.split(".")) else Bad("not a Python name")
+    return found if isinstance(found, Bad) else Bad("not a Python name")
 
 
 def distribution_name(value: object) -> str | Bad:
