@@ -332,6 +332,26 @@ def test_the_hint_lets_through_what_each_detect_secrets_plugin_finds(plugin: str
     [found] = [p for p in secretscan._plugins() if type(p).__name__ == plugin]
     assert found.analyze_line(filename="cell.py", line=sample), f"{plugin} finds nothing"
     assert secretscan.HINT.search(sample), sample
+    assert secretscan.might_hold(sample), sample
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        f"ghp_{_ALNUM[:36]}",
+        f"github_pat_{_ALNUM[:40]}",
+        f"sk-proj-{_ALNUM[:24]}",
+        f"xoxb-{_ALNUM[:12]}",
+        f"AIza{_ALNUM[:35]}",
+        f"hf_{_ALNUM[:30]}",
+        f"Bearer {BEARER}",
+        "AKIAIOSFODNN7EXAMPLE",
+    ],
+)
+def test_the_quick_scans_let_through_what_the_own_token_patterns_find(token: str) -> None:
+    line = f"value = '{token}'"
+    assert secretscan.might_hold(line)
+    assert secretscan.find_secrets(line, code=True), line
 
 
 # --- the server: the same reader --------------------------------------------------------------

@@ -51,6 +51,8 @@ def find_secrets(text: str, *, code: bool = False) -> list[str]:
     """The secret values in ``text`` (cell source when ``code``, else shown output), each once,
     in the order found."""
     found: dict[str, None] = {}
+    if not might_hold(text):
+        return []
     for line in _lines(text, code):
         for value in _in_line(line, code):
             found.setdefault(value, None)
@@ -86,13 +88,22 @@ def secrets_in_literal(text: str, name: str | None = None) -> list[str]:
 
 
 def _lines(text: str, code: bool) -> Iterable[str]:
-    """Each line (a long one in overlapping pieces); in code, also with joined literals folded."""
+    """The lines that could hold a secret (a long one in overlapping pieces); in code, also with
+    joined literals folded."""
     for line in text.splitlines():
         for start in range(0, max(len(line), 1), _PIECE):
             piece = line[start : start + _PIECE + 256]
-            yield piece
-            if code and _JOINED.search(piece):
-                yield _folded(piece)
+            if code and ("+" in piece or _ADJACENT.search(piece)) and _JOINED.search(piece):
+                piece = _folded(piece)
+            if might_hold(piece) and _ANY.search(piece):
+                yield piece
+
+
+def might_hold(text: str) -> bool:
+    """False when ``text`` surely holds no secret: none of the words, prefixes or long runs that
+    every pattern of :data:`HINT` and of nb2prod's own token patterns needs (two quick scans,
+    where those patterns are slow on every line of a big notebook)."""
+    return bool(_WORDS.search(text.lower()) or _SHAPES.search(text))
 
 
 def _folded(line: str) -> str:
@@ -110,6 +121,24 @@ def _in_line(line: str, code: bool) -> list[str]:
     if HINT.search(line):
         found += [value for value in _plugin_values(line, code) if _plausible(value)]
     return found
+
+
+#: A line without a match holds no secret either detector finds (the hint, and the fixed parts
+#: of nb2prod's own token patterns).
+_ANY = re.compile(f"{HINT.pattern}|github_pat_|sk-|AIza|hf_")
+_WORDS = re.compile(
+    "|".join(
+        re.escape(word)
+        for word in (
+            "pass", "pw", "secret", "token", "auth", "bearer", "contrase", "private", "credential",
+            "aws", "softlayer", "key", "xox", "hooks.slack", "://", "akia", "asia", "abia", "acca",
+            "a3t", "akc", "gh", "gl", "gr1348941", "eyj", "-us", "t3blbkfj", "putty", "pypi-",
+            "sg.", "sq0csp-", "k_live_", "sk-", "aiza", "hf_",
+        )
+    )
+)  # fmt: skip
+_SHAPES = re.compile(r"[\w\-]{20}|\d{8}|AP[\dA-F]")
+_ADJACENT = re.compile(r"""["']\s*["']""")
 
 
 def _plugin_values(line: str, code: bool) -> list[str]:

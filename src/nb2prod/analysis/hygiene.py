@@ -26,12 +26,13 @@ _SECRET_HINT = (
 def hygiene_findings(code: list[Analysed]) -> list[Finding]:
     """Unseeded randomness, absolute paths, hard-coded secrets, pip installs, star imports."""
     found = _randomness(code)
-    in_code = {v for cell in code for v in secretscan.find_secrets(cell.cell.source, code=True)}
+    in_code = {cell: _line_secrets(cell) for cell in code}
+    known = {value for lines in in_code.values() for values in lines.values() for value in values}
     for cell in code:
         found += _notes(cell)
-        found += _secrets_in_source(cell)
+        found += _secrets_in_source(cell, in_code[cell])
         found += _star_imports(cell)
-        found += _secrets_in_outputs(cell, in_code)
+        found += _secrets_in_outputs(cell, known)
     return found
 
 
@@ -128,14 +129,22 @@ def _star_imports(cell: Analysed) -> list[Finding]:
     ]
 
 
-def _secrets_in_source(cell: Analysed) -> list[Finding]:
+def _line_secrets(cell: Analysed) -> dict[int, list[str]]:
+    """The secret values the scanner finds on each line of a cell's code, by line number."""
+    if not secretscan.might_hold(cell.cell.source):
+        return {}
+    lines = enumerate(cell.cell.source.splitlines(), 1)
+    found = {number: secretscan.find_secrets(line, code=True) for number, line in lines}
+    return {number: values for number, values in found.items() if values}
+
+
+def _secrets_in_source(cell: Analysed, lines: dict[int, list[str]]) -> list[Finding]:
     """Credentials the scanner finds on lines the parser's notes did not already report (a dict
     value, a password in a URL, a Bearer token, literals joined with ``+``)."""
     noted = {n.pos.line for n in cell.facts.notes if n.kind == "secret"}
     found: list[Finding] = []
-    for number, line in enumerate(cell.cell.source.splitlines(), 1):
-        values = [] if number in noted else secretscan.find_secrets(line, code=True)
-        if values:
+    for number, values in sorted(lines.items()):
+        if number not in noted:
             shown = ", ".join(practices.mask(v) for v in values[:3])
             found.append(make(
                 "hard-coded-secret", Severity.WARNING, cell, number,
