@@ -26,6 +26,7 @@ from typing import Any
 
 TIMEOUT_S = 60
 OUTCOMES = ("ok", "findings", "unusable", "crash", "timeout", "missing")
+NB2PROD_BUG = "bug in nb2prod"  # what nb2prod says when it refuses its own faulty output
 
 
 @dataclass
@@ -186,12 +187,13 @@ def table(records: list[Record], command: str) -> str:
 
 
 def problems(records: list[Record]) -> str:
-    """Crashes and timeouts by command and cause, and converted modules that do not compile."""
+    """Crashes and timeouts by command and cause, refusals that nb2prod itself calls a bug in
+    nb2prod, and converted modules that do not compile."""
     groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for record in records:
         for command in ("check", "convert"):
             run: Run = getattr(record, command)
-            if run.outcome in ("crash", "timeout"):
+            if run.outcome in ("crash", "timeout") or NB2PROD_BUG in run.cause:
                 groups[(command, run.outcome, run.cause)].append(record.id)
         for module in record.not_compiling:
             groups[("convert", "not compiling", module.split(": ", 1)[-1])].append(record.id)
@@ -201,4 +203,4 @@ def problems(records: list[Record]) -> str:
         lines.extend(f"       {ident}" for ident in ids[:3])
         if len(ids) > 3:
             lines.append(f"       ... and {len(ids) - 3} more")
-    return "\n".join(lines) or "no crash, no timeout, every converted module compiles"
+    return "\n".join(lines) or "no crash, no timeout, no nb2prod bug, every module compiles"
