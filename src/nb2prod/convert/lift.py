@@ -16,6 +16,7 @@ from nb2prod.analysis.ipython import ParseFailure, parse_cell
 from nb2prod.convert.literal import comment, quote
 from nb2prod.convert.magiclift import MagicLifter
 from nb2prod.convert.secrets import SecretScrubber, scrub_needed
+from nb2prod.convert.toplevel import STAR_BLOCK, STAR_TODO, ModuleGlobals, star_imports
 
 _EMPTY = cst.Module(body=[])
 
@@ -73,6 +74,11 @@ def lift_cell(
             f"code nested {depth} levels deep, more than the {MAX_DEPTH} nb2prod can lift: "
             "split the expression into named parts"
         )
+    problem = _compile_error(parsed.source)
+    if problem is not None:  # ast accepts it, the compiler does not: the cell never ran either
+        lifted.todos.append(f"not valid Python, kept as a comment: {problem}")
+        lifted.body.append(_comment_block(source, "not valid Python"))
+        return lifted
     try:
         return _lift(parsed.source, parsed.tree, parsed.transformed, lifted, displays_result,
                      data, imported)  # fmt: skip
@@ -80,6 +86,18 @@ def lift_cell(
         raise Unliftable("code nested too deeply to lift: split it into named parts") from None
     except cst.ParserSyntaxError as error:
         raise Unliftable(f"libcst cannot read this code: {error.message}") from None
+
+
+def _compile_error(source: str) -> str | None:
+    """What the compiler refuses that ``ast`` accepts (``break`` outside a loop, ``return`` or
+    ``yield`` outside a function, a ``global`` after use...), as IPython would compile it."""
+    try:
+        compile(source, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+    except SyntaxError as error:
+        return f"{error.msg} (line {error.lineno})"
+    except (ValueError, RecursionError, MemoryError) as error:
+        return str(error) or type(error).__name__
+    return None
 
 
 def nesting_depth(tree: ast.AST) -> int:
@@ -114,6 +132,8 @@ def _lift(
         lifted.path_parameters = rewrites.parameters
         lifted.secrets = rewrites.variables
         lifted.needs_os = lifted.needs_os or bool(rewrites.variables)
+    if any(isinstance(node, ast.Global) for node in ast.walk(tree)):
+        module = module.visit(ModuleGlobals())
     statements = _with_edge_comments(module)
     known = set(imported) | _imported_names(statements)
     for index, statement in enumerate(statements):
@@ -148,11 +168,11 @@ def _place(
         lifted.imports.append(statement)
     elif isinstance(statement, cst.FunctionDef | cst.ClassDef):
         lifted.definitions.append(statement)
-    elif isinstance(statement, cst.BaseCompoundStatement) and _star_imports(statement):
-        lifted.todos.append(_STAR_BLOCK)
-        todo = cst.EmptyLine(comment=cst.Comment(_STAR_TODO))
-        kept = [line for line in statement.leading_lines if line.comment is not None]
-        lifted.definitions.append(statement.with_changes(leading_lines=[*kept, todo]))
+    elif isinstance(statement, cst.BaseCompoundStatement) and star_imports(statement):
+        lifted.todos.append(STAR_BLOCK)
+        todo = cst.EmptyLine(comment=cst.Comment(STAR_TODO))
+        notes = [line for line in statement.leading_lines if line.comment is not None]
+        lifted.definitions.append(statement.with_changes(leading_lines=[*notes, todo]))
     elif constant is not None:
         lifted.constants.append(constant)
         lifted.definitions.append(statement)
@@ -190,34 +210,6 @@ def _imported_names(statements: Sequence[cst.BaseStatement]) -> set[str]:
                 if isinstance(node, ast.Import | ast.ImportFrom):
                     names |= {a.asname or a.name.split(".")[0] for a in node.names}
     return names
-
-
-_STAR_BLOCK = (
-    "a block with `from M import *` runs at module level (Python allows a star import nowhere "
-    "else), when the module is imported rather than when the step runs"
-)
-_STAR_TODO = "# TODO(nb2prod): star import, allowed only at module level: this runs on import"
-
-
-def _star_imports(statement: cst.BaseCompoundStatement) -> bool:
-    """Whether a ``try``/``if``/``with``/loop block star-imports outside its own functions."""
-    finder = _StarFinder()
-    statement.visit(finder)
-    return finder.found
-
-
-class _StarFinder(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.found = False
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self.found = self.found or isinstance(node.names, cst.ImportStar)
 
 
 def _is_import(statement: cst.BaseStatement) -> bool:

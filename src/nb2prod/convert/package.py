@@ -35,10 +35,11 @@ from nb2prod.convert.naming import identifier, package_name, unique, unshadowed
 from nb2prod.convert.pipeline import Parameter, parameters_of, render_main, render_pipeline
 from nb2prod.convert.readme import render_readme
 from nb2prod.convert.recorded import choose_target, data_inputs, data_tests, lock_provenance
-from nb2prod.convert.render import StepModule, awaits, code_of, has_body, render_step
+from nb2prod.convert.render import StepModule, code_of, has_body, render_step
 from nb2prod.convert.secrets import leaks, notebook_secrets, withhold
 from nb2prod.convert.steps import Step, cell_key, split_steps
 from nb2prod.convert.testgen import GeneratedTest, function_tests, output_tests, render_tests
+from nb2prod.convert.toplevel import awaits
 from nb2prod.errors import NotebookError
 from nb2prod.findings import Finding, Report, Severity
 from nb2prod.notebook import Notebook
@@ -146,7 +147,7 @@ class _Builder:
             if has_body(module) or any(lifted.definitions for lifted in module.lifted):
                 files[f"{base}/{step.name}.py"] = render_step(module, self.name, self.notebook_name)
         running = [(s, f) for s, f in zip(self.steps, self.flows, strict=True) if self._runs(s)]
-        awaiting = frozenset(s.name for s in self.steps if awaits(self._module(s)))
+        awaiting = frozenset(s.name for s in self.steps if awaits(self._body(s)))
         files[f"{base}/pipeline.py"] = render_pipeline(
             self.name, self.notebook_name, running, self.parameters, awaiting
         )
@@ -192,9 +193,9 @@ class _Builder:
         )
         return package
 
-    def _module(self, step: Step) -> StepModule:
-        flow = self.flows[self.steps.index(step)]
-        return StepModule(step, flow, [self.lifted[c] for c in step.cells])
+    def _body(self, step: Step) -> list[cst.BaseStatement]:
+        """The statements of the step's function."""
+        return [s for cell in step.cells for s in self.lifted[cell].body]
 
     def _results(self, running: list[tuple[Step, StepFlow]]) -> list[str]:
         """The names ``run()`` returns, in its order: parameters, then step outputs."""

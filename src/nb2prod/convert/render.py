@@ -12,6 +12,7 @@ from nb2prod.convert.flow import StepFlow
 from nb2prod.convert.lift import LiftedCell
 from nb2prod.convert.literal import comment, docstring
 from nb2prod.convert.steps import Step, cell_key
+from nb2prod.convert.toplevel import awaits
 
 _EMPTY = cst.Module(body=[])
 
@@ -57,44 +58,6 @@ def render_step(module: StepModule, package: str, notebook_name: str) -> str:
 def has_body(module: StepModule) -> bool:
     """Whether the step has statements to run (not only imports and definitions)."""
     return any(lifted.body for lifted in module.lifted)
-
-
-def awaits(module: StepModule) -> bool:
-    """Whether the step's own statements await (``await``, ``async for``, ``async with``): the
-    notebook ran them with IPython's top-level await, so its function is a coroutine function."""
-    finder = _AwaitFinder()
-    for lifted in module.lifted:
-        for statement in lifted.body:
-            statement.visit(finder)
-    return finder.found
-
-
-class _AwaitFinder(cst.CSTVisitor):
-    """Awaiting at the top level of a cell; not inside the functions and classes it defines."""
-
-    def __init__(self) -> None:
-        self.found = False
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_Await(self, node: cst.Await) -> None:
-        self.found = True
-
-    def visit_For(self, node: cst.For) -> None:
-        self.found = self.found or node.asynchronous is not None
-
-    def visit_With(self, node: cst.With) -> None:
-        self.found = self.found or node.asynchronous is not None
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self.found = self.found or node.asynchronous is not None
 
 
 def _imports(module: StepModule, package: str, code: str) -> list[str]:
@@ -173,7 +136,7 @@ def _function(module: StepModule) -> str:
         name=cst.Name(step.name),
         params=cst.Parameters(params=[cst.Param(cst.Name(n)) for n in flow.inputs]),
         body=cst.IndentedBlock(body=body),
-        asynchronous=cst.Asynchronous() if awaits(module) else None,
+        asynchronous=cst.Asynchronous() if awaits(body) else None,
     )
     return cst.Module(body=[function]).code
 
