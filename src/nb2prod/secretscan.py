@@ -95,7 +95,7 @@ def _lines(text: str, code: bool) -> Iterable[str]:
             piece = line[start : start + _PIECE + 256]
             if code and ("+" in piece or _ADJACENT.search(piece)) and _JOINED.search(piece):
                 piece = _folded(piece)
-            if might_hold(piece) and _ANY.search(piece):
+            if might_hold(piece):
                 yield piece
 
 
@@ -123,9 +123,7 @@ def _in_line(line: str, code: bool) -> list[str]:
     return found
 
 
-#: A line without a match holds no secret either detector finds (the hint, and the fixed parts
-#: of nb2prod's own token patterns).
-_ANY = re.compile(f"{HINT.pattern}|github_pat_|sk-|AIza|hf_")
+#: The words and shapes :func:`might_hold` looks for (lower-cased words, then shapes as they are).
 _WORDS = re.compile(
     "|".join(
         re.escape(word)
