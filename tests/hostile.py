@@ -299,7 +299,8 @@ V3_ERROR = v3_code(["1 / 0"], 4, [
 
 # --- trees and commands -------------------------------------------------------------------------
 
-ANY, UNUSABLE = frozenset({0, 1, 2}), frozenset({2})
+#: Exit statuses: any clean one; a package written (or, for check, no error finding); unusable.
+ANY, MADE, UNUSABLE = frozenset({0, 1, 2}), frozenset({0}), frozenset({2})
 #: What every tree holds besides the case's own files.
 BASE: Layout = {
     "work": Folder(),
@@ -335,6 +336,15 @@ def checked(
     return Case(attack, name, "check", tree(files), ("check", notebook), Expect(**expect))
 
 
-def both(attack: str, name: str, files: Mapping[str, Entry], nb: str = "nb.ipynb") -> list[Case]:
-    """The same notebook through ``convert`` and ``check``."""
-    return [converted(attack, name, files, nb), checked(attack, name, files, nb)]
+def both(
+    attack: str,
+    name: str,
+    files: Mapping[str, Entry],
+    nb: str = "nb.ipynb",
+    codes: frozenset[int] = ANY,
+) -> list[Case]:
+    """The same notebook through ``convert`` and ``check``, both ending with one of ``codes``."""
+    return [
+        converted(attack, name, files, nb, codes=codes),
+        checked(attack, name, files, nb, codes=codes),
+    ]

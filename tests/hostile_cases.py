@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from hostile import (
     ATTACKS,
+    MADE,
     MARK,
     OUTSIDE,
     PACKAGE,
     PAYLOADS,
     REL_MARK,
     Case,
+    Entry,
     Expect,
     Layout,
     Link,
@@ -63,8 +65,8 @@ LANGUAGE = {"name": f'python""";{MARK};"""', "version": "3.11.7"}
 def injection() -> Iterator[Case]:
     for key, payload in PAYLOADS.items():
         files = {"work/nb.ipynb": text_notebook(payload)}
-        yield converted("injection", key, files, run_tests=True)
-        yield checked("injection", key, files)
+        yield converted("injection", key, files, codes=MADE, run_tests=True)
+        yield checked("injection", key, files, codes=MADE)
     layout = tree({"work/nb.ipynb": text_notebook(HOSTILE)})
     ran = Expect(output="work/nb.ipynb")
     yield Case(
@@ -74,14 +76,15 @@ def injection() -> Iterator[Case]:
     yield Case("injection", "triple-double", "verify", layout, verify, Expect(within=600),
                setup=(convert_args(),), marks=("network", "slow"))  # fmt: skip
     for key, cell_id in CELL_IDS.items():
-        yield from both("injection", key, {"work/nb.ipynb": id_notebook(cell_id)})
+        yield from both("injection", key, {"work/nb.ipynb": id_notebook(cell_id)}, codes=MADE)
     for key, name in FILE_NAMES.items():
-        yield from both("injection", key, {f"work/{name}": text_notebook("Load")}, name)
+        yield from both("injection", key, {f"work/{name}": text_notebook("Load")}, name, MADE)
     shown = {"work/nb.ipynb": kernel_notebook(SHOWN, LEXER)}
-    yield converted("injection", "kernel-display-name", shown)
-    yield from both("injection", "kernel-name", {"work/nb.ipynb": kernel_notebook(NAMED, LEXER)})
+    yield converted("injection", "kernel-display-name", shown, codes=MADE)
+    named = {"work/nb.ipynb": kernel_notebook(NAMED, LEXER)}
+    yield from both("injection", "kernel-name", named, codes=MADE)
     language = {"work/nb.ipynb": kernel_notebook(SHOWN, LANGUAGE)}
-    yield from both("injection", "language-name", language)
+    yield from both("injection", "language-name", language, codes=MADE)
 
 
 # --- 2. metadata injection ----------------------------------------------------------------------
@@ -151,16 +154,16 @@ def metadata() -> Iterator[Case]:
             expect = Expect(output=f"work/{SERVER_OUTPUT}", **GUARDED)
             yield Case("server", f"metadata-{key}", "convert", files, body=body, expect=expect,
                        marks=network)  # fmt: skip
-    yield from both(
-        "metadata", "python2", {"work/nb.ipynb": kernel_notebook(PYTHON2, PYTHON2_INFO)}
-    )
+    python2 = {"work/nb.ipynb": kernel_notebook(PYTHON2, PYTHON2_INFO)}
+    yield from both("metadata", "python2", python2, codes=frozenset({0, 1}))
     files = {"work/analysis.ipynb": recorded(IMPORTS_SIX, hostile_gpu())}
-    yield converted("metadata", "cuda", files, "analysis.ipynb", forbidden=(INJECTED,))
+    yield converted("metadata", "cuda", files, "analysis.ipynb", codes=MADE, forbidden=(INJECTED,))
     packages = {"six": f"1.16.0 ; {INJECTED} /", f"evil\nRUN {INJECTED} /": "1.0",
                 "numpy": f"1.26\n{INJECTED}"}  # fmt: skip
     python = {"version": f"3.11\nRUN {INJECTED} /", "implementation": f"CPython\n{INJECTED}"}
     files = {"work/analysis.ipynb": recorded(IMPORTS_SIX, with_packages(packages, python=python))}
-    yield converted("metadata", "python-and-names", files, "analysis.ipynb", forbidden=(INJECTED,))
+    yield converted("metadata", "python-and-names", files, "analysis.ipynb", codes=MADE,
+                    forbidden=(INJECTED,))  # fmt: skip
 
 
 # --- 3. files and secrets -----------------------------------------------------------------------
@@ -210,26 +213,33 @@ def secrets_in_outputs() -> bytes:
     ))  # fmt: skip
 
 
+def shipped(name: str, files: Mapping[str, Entry], nb: str = "nb.ipynb", **expect: Any) -> Case:
+    """A package must be written, without the outside file or ``forbidden`` text in it."""
+    return converted("files", name, files, nb, codes=MADE, **expect)
+
+
 def files() -> Iterator[Case]:
-    linked = {"work/data/nums.csv": TO_OUTSIDE, "work/nb.ipynb": reads("data/nums.csv")}
-    yield converted("files", "link-file", linked)
+    yield shipped(
+        "link-file", {"work/data/nums.csv": TO_OUTSIDE, "work/nb.ipynb": reads("data/nums.csv")}
+    )
     folder = {"work/data": Link("@T@/outside"), "work/nb.ipynb": reads("data/secret.txt")}
-    yield converted("files", "link-folder", folder)
+    yield shipped("link-folder", folder)
     inside = {"work/data/ok.csv": b"a,b\n1,2\n", "work/data/more.csv": TO_OUTSIDE,
               "work/nb.ipynb": runs(GLOBS, BOTH_FILES, "print(names, sizes)")}  # fmt: skip
-    yield converted("files", "link-in-data-folder", inside)
+    yield shipped("link-in-data-folder", inside)
     content = f"{OUTSIDE}\n"
     only = recorded([(BY_NAME, "", [read(p, content) for p in RECORDED_PATHS])], CPU_ENVIRONMENT)
-    recorded_only = {"work/data/extra.txt": TO_OUTSIDE, "work/analysis.ipynb": only}
-    yield converted("files", "recorded-path", recorded_only, "analysis.ipynb")
+    yield shipped("recorded-path", {"work/data/extra.txt": TO_OUTSIDE, "work/analysis.ipynb": only},
+                  "analysis.ipynb")  # fmt: skip
     secret = {"work/.env": f"API_TOKEN={ENV_SECRET}\n".encode(), "work/nb.ipynb": reads(".env")}
-    yield converted("files", "dotenv", secret, forbidden=(ENV_SECRET,))
+    yield shipped("dotenv", secret, forbidden=(ENV_SECRET,))
     key = {"work/id_rsa": PRIVATE_KEY.encode(), "work/nb.ipynb": reads("id_rsa")}
-    yield converted("files", "id-rsa", key, forbidden=(KEY_SECRET,))
+    yield shipped("id-rsa", key, forbidden=(KEY_SECRET,))
     for name, (source, secret_text) in SECRET_CODE.items():
-        yield converted("files", name, {"work/nb.ipynb": runs(source)}, forbidden=(secret_text,))
-    outputs = {"work/nb.ipynb": secrets_in_outputs()}
-    yield converted("files", "secret-outputs", outputs, forbidden=OUTPUT_SECRETS)
+        yield shipped(name, {"work/nb.ipynb": runs(source)}, forbidden=(secret_text,))
+    yield shipped(
+        "secret-outputs", {"work/nb.ipynb": secrets_in_outputs()}, forbidden=OUTPUT_SECRETS
+    )
 
 
 def all_cases() -> list[Case]:

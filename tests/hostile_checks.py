@@ -20,9 +20,18 @@ from pathlib import Path
 
 from hostile import OUTSIDE, Case, Expect, Fifo, Folder, Layout, Link
 
-#: Caches that survive HOME being moved into the tree (no re-download per case).
-UV_CACHE = os.environ.get("UV_CACHE_DIR") or os.path.expanduser("~/.cache/uv")
-PIP_CACHE = os.environ.get("PIP_CACHE_DIR") or os.path.expanduser("~/.cache/pip")
+#: Per-user folders of tools that stay where they are when HOME moves into the tree, where they
+#: exist: caches (no download per case) and toolchains.
+KEPT = {
+    name: os.environ.get(name) or os.path.expanduser(default)
+    for name, default in (
+        ("UV_CACHE_DIR", "~/.cache/uv"),
+        ("PIP_CACHE_DIR", "~/.cache/pip"),
+        ("RUSTUP_HOME", "~/.rustup"),
+        ("CARGO_HOME", "~/.cargo"),
+    )
+    if os.path.isdir(os.environ.get(name) or os.path.expanduser(default))
+}
 
 
 def fill(text: str, root: Path, port: int) -> str:
@@ -56,9 +65,13 @@ def environment(root: Path, side: Path) -> dict[str, str]:
         "XDG_CACHE_HOME": "cache",
         "XDG_DATA_HOME": "share",
         "XDG_CONFIG_HOME": "xdg",
+        "RUSTUP_HOME": "rustup",
+        "CARGO_HOME": "cargo",
     }
+    for name in folders.values():
+        (side / name).mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **{key: str(side / name) for key, name in folders.items()}}
-    env.update(HOME=str(root / "home"), UV_CACHE_DIR=UV_CACHE, PIP_CACHE_DIR=PIP_CACHE)
+    env.update(HOME=str(root / "home"), **KEPT)
     env.update(PYTHONDONTWRITEBYTECODE="1", NO_COLOR="1")
     return env
 
