@@ -11,6 +11,7 @@ rather than followed. Secret files (``.env``, SSH keys, cloud credentials...) ar
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
 import stat
 from collections.abc import Iterator
@@ -95,35 +96,57 @@ def read_file(path: str, limit: int = MAX_NOTEBOOK_BYTES) -> bytes:
         descriptor = os.open(path, _READ)
     except OSError as error:
         raise NotebookError(path, _cannot_read(error)) from None
-    return _read_open(path, descriptor, limit)
+    return b"".join(_chunks(path, descriptor, limit))
 
 
 def read_inside(folder: str, relative: str, limit: int) -> bytes:
     """The bytes of the regular file at ``relative`` under ``folder``, whose real path must lie
     inside ``folder``; else :class:`NotebookError` naming ``relative`` and the reason."""
+    return b"".join(_chunks(relative, _open_inside(folder, relative), limit))
+
+
+def sha256_inside(folder: str, relative: str, limit: int) -> str:
+    """The SHA-256 of the file :func:`read_inside` would read, streamed in chunks."""
+    digest = hashlib.sha256()
+    for chunk in _chunks(relative, _open_inside(folder, relative), limit):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def stat_inside(folder: str, relative: str) -> os.stat_result:
+    """``os.stat`` of the regular file at ``relative`` whose real path lies inside ``folder``;
+    else :class:`NotebookError` (it is not opened)."""
+    top = os.path.realpath(folder)
+    info = _stat(os.path.join(top, *inside(folder, relative)), follow=False, shown=relative)
+    _require_regular(relative, info.st_mode)
+    return info
+
+
+def _open_inside(folder: str, relative: str) -> int:
+    """A descriptor of the regular file at ``relative`` inside ``folder``, each folder on its
+    real path opened with ``O_NOFOLLOW`` under the last one."""
     inner = inside(folder, relative)
     top = os.path.realpath(folder)
     real = os.path.join(top, *inner)
     _require_regular(relative, _stat(real, follow=False, shown=relative).st_mode)
     if not _BY_FOLDER:
-        return _read_open(relative, _open_plain(real, relative), limit)
+        return _open_plain(real, relative)
     with _folder(top, inner[:-1], relative) as parent:
         try:
-            descriptor = os.open(inner[-1], _READ | _NOFOLLOW, dir_fd=parent)
+            return os.open(inner[-1], _READ | _NOFOLLOW, dir_fd=parent)
         except OSError as error:
             raise NotebookError(relative, _cannot_read(error)) from None
-    return _read_open(relative, descriptor, limit)
 
 
 def inside(folder: str, relative: str) -> list[str]:
     """The parts of ``relative``'s real path under ``folder``'s real path (links resolved), or
     :class:`NotebookError` when it leads outside ``folder`` (or is ``folder`` itself)."""
-    top = os.path.realpath(folder)
-    real = os.path.realpath(os.path.join(top, relative))
     try:
+        top = os.path.realpath(folder)
+        real = os.path.realpath(os.path.join(top, relative))
         common = os.path.commonpath([real, top])
-    except ValueError:  # another drive
-        common = ""
+    except ValueError:  # a NUL in the path, or another drive
+        common, real, top = "", "", "."
     if common != top or real == top:
         raise NotebookError(relative, "leads outside the notebook's folder")
     return os.path.relpath(real, top).split(os.sep)
@@ -225,22 +248,21 @@ def _folder(top: str, parts: list[str], shown: str) -> Iterator[int]:
         os.close(current)
 
 
-def _read_open(path: str, descriptor: int, limit: int) -> bytes:
-    """Read an open descriptor after ``fstat`` says it is a regular file within ``limit``."""
+def _chunks(path: str, descriptor: int, limit: int) -> Iterator[bytes]:
+    """The content of an open descriptor, in chunks, once ``fstat`` says it is a regular file
+    within ``limit`` (and :class:`Oversized` should it grow past it while read)."""
     with os.fdopen(descriptor, "rb", buffering=0) as handle:
         info = os.fstat(handle.fileno())
         _require_regular(path, info.st_mode)
         _require_size(path, info.st_size, limit)
-        chunks: list[bytes] = []
         total = 0
         try:
             while chunk := handle.read(min(_CHUNK, limit + 1 - total)):
-                chunks.append(chunk)
                 total += len(chunk)
                 if total > limit:
                     raise Oversized(path, f"over the limit of {limit} bytes")
+                yield chunk
         except BlockingIOError:
             raise NotebookError(path, "cannot be read without blocking") from None
         except OSError as error:
             raise NotebookError(path, _cannot_read(error)) from None
-    return b"".join(chunks)

@@ -8,13 +8,12 @@ a file missing here is not reported (``absolute-path`` speaks for paths of anoth
 
 from __future__ import annotations
 
-import os
-import stat
-
 from nb2prod.analysis.context import Analysed
 from nb2prod.analysis.timeline import Run, Timeline, proven
+from nb2prod.errors import NotebookError
 from nb2prod.findings import Finding, Severity
-from nb2prod.records import HASH_LIMIT, FileRead, file_sha256
+from nb2prod.records import HASH_LIMIT, FileRead
+from nb2prod.safefiles import sha256_inside, stat_inside
 
 
 def changed_data_findings(timeline: Timeline, directory: str) -> list[Finding]:
@@ -50,22 +49,20 @@ def _on_disk(read: FileRead, directory: str, digests: dict[str, str | None]) -> 
     """Why the file as it is now differs, for files inside the notebook's folder only: a record
     names any path, and reading outside the folder would let a crafted notebook probe the
     machine that checks it (the server's analyze endpoint)."""
-    path = os.path.realpath(os.path.join(directory, read.path))
-    if not path.startswith(os.path.realpath(directory) + os.sep):
-        return None
-    try:
-        info = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    if not stat.S_ISREG(info.st_mode):
+    try:  # the safe reader: a regular file whose real path is inside the folder, or nothing
+        info = stat_inside(directory, read.path)
+    except (NotebookError, ValueError):
         return None
     if read.size is not None and info.st_size != read.size:
         return f"it is {info.st_size} bytes now, {read.size} when it ran"
     if read.sha256 is None or info.st_size > HASH_LIMIT:
         return None
-    if path not in digests:
-        digests[path] = file_sha256(path)
-    if _same(digests[path], read.sha256):
+    if read.path not in digests:
+        try:
+            digests[read.path] = sha256_inside(directory, read.path, HASH_LIMIT)
+        except (NotebookError, ValueError):
+            digests[read.path] = None
+    if _same(digests[read.path], read.sha256):
         return None
     return "its content differs now from what it read"
 
