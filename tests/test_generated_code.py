@@ -344,6 +344,15 @@ def test_deep_code_is_one_clear_line(terms: int, tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_strings_joined_too_deep_for_libcst_are_one_clear_line(tmp_path: Path) -> None:
+    joined = "(\n" + "\n".join(["'a'"] * 600) + "\n)"  # one constant to ast, 600 levels to libcst
+    ran = convert(tmp_path, "deep.ipynb", code_notebook("a = True", f"b = {joined}"))
+    assert ran.returncode == 2, ran.stderr
+    assert ran.stderr.strip().splitlines() == [
+        "deep.ipynb: cell 2: code nested too deeply to lift: split it into named parts"
+    ]
+
+
 def test_moderately_deep_code_still_converts(tmp_path: Path) -> None:
     chain = " and ".join(["a"] * 150)
     nested = "[" * 60 + "a" + "]" * 60

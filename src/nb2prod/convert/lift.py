@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from nb2prod.analysis import practices
-from nb2prod.analysis.ipython import ParseFailure, parse_cell
+from nb2prod.analysis.ipython import Parsed, ParseFailure, parse_cell
 from nb2prod.convert.literal import comment, quote
 from nb2prod.convert.magiclift import MagicLifter
 from nb2prod.convert.secrets import SecretScrubber, scrub_needed
@@ -80,8 +80,7 @@ def lift_cell(
         lifted.body.append(_comment_block(source, "not valid Python"))
         return lifted
     try:
-        return _lift(parsed.source, parsed.tree, parsed.transformed, lifted, displays_result,
-                     data, imported)  # fmt: skip
+        return _lift(parsed, lifted, displays_result, data or _no_data, imported)
     except RecursionError:
         raise Unliftable("code nested too deeply to lift: split it into named parts") from None
     except cst.ParserSyntaxError as error:
@@ -113,21 +112,24 @@ def nesting_depth(tree: ast.AST) -> int:
     return deepest
 
 
+def _no_data(literal: str, folder: bool) -> None:
+    return None
+
+
 def _lift(
-    source: str,
-    tree: ast.Module,
-    transformed: bool,
+    parsed: Parsed,
     lifted: LiftedCell,
     displays_result: bool,
-    data: DataResolver | None,
+    data: DataResolver,
     imported: frozenset[str],
 ) -> LiftedCell:
-    module = cst.parse_module(source)
-    if transformed:  # only cells with IPython syntax have get_ipython() calls to lift
+    module = cst.parse_module(parsed.source)
+    module.code_for_node(module)  # printing recurses a level a node: too deep fails in its cell
+    if parsed.transformed:  # only cells with IPython syntax have get_ipython() calls to lift
         module = module.visit(MagicLifter(lifted))
-    resolver = data or (lambda _literal, _folder: None)
-    if _needs_rewrites(tree, resolver):  # ast is far quicker than a libcst walk
-        rewrites = _Rewrites(resolver)
+    tree = parsed.tree
+    if _needs_rewrites(tree, data):  # ast is far quicker than a libcst walk
+        rewrites = _Rewrites(data)
         module = module.visit(rewrites)
         lifted.path_parameters = rewrites.parameters
         lifted.secrets = rewrites.variables
