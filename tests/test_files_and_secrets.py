@@ -243,25 +243,28 @@ def test_secret_files_are_never_shipped_and_stay_out_of_the_image(tmp_path: Path
 # --- secrets in code and outputs ----------------------------------------------------------------
 
 
+def failed_login() -> list[dict[str, object]]:
+    """A stored error whose message repeats the password."""
+    message = f"login failed with password {PASSWORD}"
+    return [new_output("error", ename="ValueError", evalue=message, traceback=[message])]
+
+
 def test_check_reports_every_secret_form_in_code_and_outputs(tmp_path: Path) -> None:
-    path = notebook(tmp_path, *((source, printed(shown)) for source, shown in FORMS))
+    cells = [(source, printed(shown)) for source, shown in FORMS] + [("login()", failed_login())]
+    path = notebook(tmp_path, *cells)
     done = nb2prod("check", "--json", path)
-    assert done.returncode == 0, done.stdout
+    assert done.returncode == 1, done.stdout  # the stored error
     findings = json.loads(done.stdout)["notebooks"][0]["findings"]
     secret = [(f["cell"], f["line"]) for f in findings if f["kind"] == "hard-coded-secret"]
     assert {(cell, 1) for cell in (1, 2, 3, 4)} <= set(secret)  # in the code of every cell
-    assert {(cell, 0) for cell in (1, 2, 3)} <= set(secret)  # in the outputs that show one
+    assert {(cell, 0) for cell in (1, 2, 3, 5)} <= set(secret)  # in the outputs that show one
+    [error] = [f["message"] for f in findings if f["kind"] == "error-output"]
+    assert "login failed with password <redacted>" in error
     assert_nowhere({"stdout": done.stdout.encode()}, *SECRETS)
 
 
 def test_convert_replaces_every_secret_form_and_copies_none(tmp_path: Path) -> None:
-    error = new_output(
-        "error",
-        ename="ValueError",
-        evalue=f"login failed with password {PASSWORD}",
-        traceback=[f"ValueError: login failed with password {PASSWORD}"],
-    )
-    cells = [(source, printed(shown)) for source, shown in FORMS] + [("print('done')", [error])]
+    cells = [(source, printed(shown)) for source, shown in FORMS] + [("login()", failed_login())]
     path = notebook(tmp_path / "nb", *cells)
     out = tmp_path / "pkg"
     done = nb2prod("convert", path, "-o", out, "--no-lock", "--allow-hidden-state")

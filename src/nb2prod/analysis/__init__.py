@@ -5,7 +5,7 @@ from __future__ import annotations
 from nb2prod.analysis.cell import analyse_cell
 from nb2prod.analysis.context import Analysed, reads_in_order
 from nb2prod.analysis.history import history_findings
-from nb2prod.analysis.hygiene import hygiene_findings
+from nb2prod.analysis.hygiene import hygiene_findings, without_secrets
 from nb2prod.analysis.recorded import with_records
 from nb2prod.analysis.topdown import topdown_findings
 from nb2prod.findings import Finding, Report, Severity
@@ -36,6 +36,7 @@ def check_notebook(notebook: Notebook) -> Report:
     findings = (
         topdown_findings(code, reads, notebook.python_version) + history + hygiene_findings(code)
     )
+    findings = without_secrets(findings, code)
     findings.sort(key=_order)
     reproducible = not any(
         f.severity is Severity.ERROR and f.kind in REPRODUCIBILITY for f in findings

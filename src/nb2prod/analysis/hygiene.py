@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
+from functools import lru_cache
 
 from nb2prod import secretscan
 from nb2prod.analysis import practices
@@ -129,11 +131,38 @@ def _star_imports(cell: Analysed) -> list[Finding]:
     ]
 
 
+def without_secrets(findings: list[Finding], code: list[Analysed]) -> list[Finding]:
+    """The findings with every secret value of the notebook (in its code or its stored outputs)
+    replaced by ``<redacted>`` in their messages: an error output that shows a password is
+    reported, never repeated."""
+    known = {v for cell in code for values in _line_secrets(cell).values() for v in values}
+    known |= {v for cell in code for output in cell.cell.outputs for v in _shown(output.text)}
+    if not known:
+        return findings
+    return [
+        replace(f, message=secretscan.redact(f.message, known))
+        if secretscan.contains_secret(f.message, known)
+        else f
+        for f in findings
+    ]
+
+
 def _line_secrets(cell: Analysed) -> dict[int, list[str]]:
     """The secret values the scanner finds on each line of a cell's code, by line number."""
-    if not secretscan.might_hold(cell.cell.source):
+    return _source_secrets(cell.cell.source)
+
+
+@lru_cache(maxsize=4096)
+def _shown(text: str) -> tuple[str, ...]:
+    """The secret values the scanner finds in an output's text."""
+    return tuple(secretscan.find_secrets(text))
+
+
+@lru_cache(maxsize=4096)
+def _source_secrets(source: str) -> dict[int, list[str]]:
+    if not secretscan.might_hold(source):
         return {}
-    lines = enumerate(cell.cell.source.splitlines(), 1)
+    lines = enumerate(source.splitlines(), 1)
     found = {number: secretscan.find_secrets(line, code=True) for number, line in lines}
     return {number: values for number, values in found.items() if values}
 
@@ -157,7 +186,7 @@ def _secrets_in_outputs(cell: Analysed, in_code: set[str]) -> list[Finding]:
     for output in cell.cell.outputs:
         text = output.text
         kind = practices.token_kind(text) if text else None
-        if not kind and text and secretscan.contains_secret(text, in_code):
+        if not kind and text and (_shown(text) or any(value in text for value in in_code)):
             kind = "a credential"
         if kind:
             return [make(
