@@ -26,6 +26,7 @@ class Terminated(BaseException):
 def ending_cleanly(command: Callable[[], int]) -> int:
     """``command()``'s exit status; each way it can end badly gives one line (or none) and a
     conventional status instead of a traceback."""
+    _escape_unencodable()
     try:
         status = command()
         sys.stdout.flush()  # a closed pipe shows here, not at exit
@@ -60,6 +61,14 @@ def terminated_on_sigterm(wanted: bool = True) -> Iterator[None]:
 
 def _raise_terminated(signum: int, frame: object) -> None:
     raise Terminated
+
+
+def _escape_unencodable() -> None:
+    """Notebook text may hold what the terminal cannot encode (a lone surrogate, or any
+    non-ASCII text under a C locale): it is shown as a backslash escape, never a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
 
 
 def _discard_stdout() -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import keyword
-import os
 import re
 import sys
 import unicodedata
@@ -56,8 +54,10 @@ def package_name(notebook_path: str) -> str:
 
 def unshadowed(name: str, imported: Iterable[str] = ()) -> str:
     """``name``, or ``name_nb`` (``name_nb_nb``...) when a package called ``name`` would hide a
-    module its code needs: one of the standard library, one importable here, a well-known import
-    name, or a top-level module the notebook imports (``datetime.ipynb`` -> ``datetime_nb``)."""
+    module its code needs: one of the standard library, a well-known import name of a common
+    distribution, or a top-level module the notebook imports (``datetime.ipynb`` ->
+    ``datetime_nb``). What happens to be installed here is not consulted, so the same notebook
+    gives the same name on every machine."""
     taken = set(imported)
     while name in taken or _shadows(name):
         name = f"{name}_nb"
@@ -67,24 +67,24 @@ def unshadowed(name: str, imported: Iterable[str] = ()) -> str:
 def _shadows(name: str) -> bool:
     from nb2prod.deps.mapping import ALIASES
 
-    if name in sys.stdlib_module_names or name in sys.builtin_module_names or name in ALIASES:
-        return True
-    return _importable(name)
+    return (
+        name in sys.stdlib_module_names
+        or name in sys.builtin_module_names
+        or name in ALIASES
+        or name in _COMMON_MODULES
+    )
 
 
-def _importable(name: str) -> bool:
-    """A module or regular package of that name is importable here, from elsewhere than the
-    current folder (what lies there is no installed module, and would make the name depend on
-    where nb2prod runs). Nothing is imported: only its place is looked up."""
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return False
-    if spec is None or spec.origin is None:  # nothing, or a namespace package (any folder)
-        return False
-    if spec.origin in ("built-in", "frozen"):
-        return True
-    home = os.path.dirname(spec.origin)
-    if spec.submodule_search_locations is not None:
-        home = os.path.dirname(home)
-    return os.path.realpath(home) != os.path.realpath(os.getcwd())
+#: Top-level modules of distributions that notebooks and their dependencies commonly install:
+#: a package of one of these names would hide it once installed beside it.
+_COMMON_MODULES = frozenset(
+    {"numpy", "pandas", "scipy", "matplotlib", "seaborn", "sklearn", "statsmodels", "sympy",
+     "networkx", "requests", "urllib3", "certifi", "idna", "charset_normalizer", "six", "pytz",
+     "dateutil", "tzdata", "packaging", "pyparsing", "cycler", "kiwisolver", "fontTools",
+     "contourpy", "joblib", "threadpoolctl", "PIL", "yaml", "tqdm", "torch", "torchvision",
+     "tensorflow", "keras", "jax", "jaxlib", "xgboost", "lightgbm", "catboost", "plotly", "bokeh",
+     "altair", "IPython", "ipykernel", "ipywidgets", "jupyter", "notebook", "nbformat", "attr",
+     "attrs", "jinja2", "markupsafe", "pygments", "setuptools", "pip", "wheel", "pkg_resources",
+     "typing_extensions", "cv2", "skimage", "bs4", "lxml", "h5py", "tables", "pyarrow", "numba",
+     "llvmlite", "dask", "polars", "pydantic", "click", "rich", "pytest", "nb2prod"}
+)  # fmt: skip

@@ -13,7 +13,7 @@ import libcst as cst
 
 from nb2prod import __version__
 from nb2prod import metadata_values as mv
-from nb2prod.analysis import REPRODUCIBILITY, analyse_notebook, check_notebook, practices
+from nb2prod.analysis import REPRODUCIBILITY, analyse_notebook, check_notebook
 from nb2prod.analysis.context import Analysed
 from nb2prod.container.dockerfile import base_image, render_dockerfile, render_dockerignore
 from nb2prod.container.facts import PackageFacts, image_labels
@@ -23,7 +23,7 @@ from nb2prod.convert.dependencies import dependencies
 from nb2prod.convert.environment import ignored_section, readme_sections
 from nb2prod.convert.flow import StepFlow, module_level, step_flows
 from nb2prod.convert.lift import LiftedCell, Unliftable, lift_cell
-from nb2prod.convert.literal import Identifier, docstring, ident, quote
+from nb2prod.convert.literal import Identifier, docstring, ident
 from nb2prod.convert.localmods import (
     LocalImports,
     local_modules,
@@ -31,12 +31,13 @@ from nb2prod.convert.localmods import (
     read_source,
     rewrite_source,
 )
-from nb2prod.convert.naming import identifier, package_name, unique, unshadowed
-from nb2prod.convert.pipeline import Parameter, parameters_of, render_main, render_pipeline
+from nb2prod.convert.naming import identifier, package_name, unshadowed
+from nb2prod.convert.pipeline import parameters_of, render_main, render_pipeline
 from nb2prod.convert.readme import render_readme
 from nb2prod.convert.recorded import choose_target, data_inputs, data_tests, lock_provenance
 from nb2prod.convert.render import StepModule, code_of, has_body, render_step
 from nb2prod.convert.secrets import leaks, notebook_secrets, withhold
+from nb2prod.convert.shipping import MAX_DATA_FILE, DataShipper
 from nb2prod.convert.steps import Step, cell_key, split_steps
 from nb2prod.convert.testgen import GeneratedTest, function_tests, output_tests, render_tests
 from nb2prod.convert.toplevel import awaits
@@ -44,10 +45,6 @@ from nb2prod.errors import NotebookError
 from nb2prod.findings import Finding, Report, Severity
 from nb2prod.notebook import Notebook
 from nb2prod.records import read_records
-from nb2prod.safefiles import Oversized, inside, read_shippable, secret_file
-
-#: Data files up to this size are copied into the package; larger ones stay where they are.
-MAX_DATA_FILE = 5 * 1024 * 1024
 
 
 @dataclass
@@ -98,9 +95,7 @@ class _Builder:
         skip = {parameters_cell.number} if parameters_cell else set()
         taken = {n for c in self.code for n in c.facts.defines} | set(dir(builtins)) | modules
         self.steps = split_steps(notebook, self.code, skip, taken)
-        self.data_files: dict[str, bytes] = {}  # shipped path -> content, read safely
-        self.withheld: dict[str, str] = {}  # data path -> why it is not shipped
-        self.path_parameters: list[Parameter] = []
+        self.shipper = DataShipper(notebook.directory, lambda: {p.name for p in self.parameters})
         imported = frozenset(i.bound for c in self.code for i in c.facts.imports)
         self.lifted = {
             cell: self._lift(cell, imported) for step in self.steps for cell in step.cells
@@ -110,7 +105,9 @@ class _Builder:
         self.ignored: list[mv.Ignored] = list(records.notices) if records else []
         self.target = choose_target(self.environment, notebook.metadata, self.ignored)
         self.inputs = (  # files the kernel saw the notebook read: shipped when beside it
-            data_inputs(records, notebook.directory, MAX_DATA_FILE, self._ship) if records else []
+            data_inputs(records, notebook.directory, MAX_DATA_FILE, self.shipper.ship)
+            if records
+            else []
         )
         self.local = local_modules(self.code, notebook.directory)
         if self.local:
@@ -122,7 +119,7 @@ class _Builder:
             self.steps, self.code, [p.name for p in self.parameters], self.constants
         )
         self.statics = module_level(self.code, self.constants)
-        self.parameters += self.path_parameters
+        self.parameters += self.shipper.parameters
         for step, flow in zip(self.steps, self.flows, strict=True):
             for cell in step.cells:
                 for name in self.lifted[cell].path_parameters:
@@ -132,7 +129,7 @@ class _Builder:
 
     def _lift(self, cell: Analysed, imported: frozenset[str]) -> LiftedCell:
         try:
-            return lift_cell(cell.cell.source, _displays(cell), self._data, imported)
+            return lift_cell(cell.cell.source, _displays(cell), self.shipper.literal, imported)
         except Unliftable as error:
             raise NotebookError(self.notebook.path, f"cell {cell.number}: {error}") from None
 
@@ -167,7 +164,7 @@ class _Builder:
                 source = read_source(path, self.notebook.directory)
                 if source is not None:
                     files[f"{base}/{relative}"] = rewrite_source(source, set(self.local), self.name)
-        for shipped, content in sorted(self.data_files.items()):
+        for shipped, content in sorted(self.shipper.files.items()):
             files[f"{base}/data/{shipped}"] = content
         known = notebook_secrets(self.notebook)  # never in a test, and redacted anywhere else
         tests = output_tests(self.steps) + function_tests(self.steps, homes, self.name)
@@ -207,89 +204,6 @@ class _Builder:
     def _runs(self, step: Step) -> bool:
         """A step with statements to run (not only imports and definitions) has a function."""
         return any(self.lifted[cell].body for cell in step.cells)
-
-    def _data(self, literal: str, folder: bool) -> tuple[str, str] | None:
-        """A small data file (or, given to ``Path()``, a folder of them) beside the notebook is
-        shipped in the package; an absolute path, or a file too big to ship, becomes a
-        parameter of ``run()`` with the original path as its default. Only regular files whose
-        real path is inside the notebook's folder are shipped, never a secret file: what is
-        left behind is listed in the README."""
-        if not literal or "\n" in literal or "\x00" in literal or len(literal) > 300:
-            return None
-        if practices.is_absolute_path(literal):
-            return "parameter", self._path_parameter(literal)
-        normal = os.path.normpath(literal)
-        if os.path.isabs(literal) or normal.startswith("..") or normal == ".":
-            return None
-        original = os.path.join(self.notebook.directory, normal)
-        if not os.path.lexists(original) or (os.path.isdir(original) and not folder):
-            return None
-        if folder and os.path.isdir(original):
-            found = self._small_files(normal)
-            if found is None:
-                return None
-            for relative, content in found.items():
-                self.data_files[_in_data_folder(relative)] = content
-            return "data", _in_data_folder(normal)
-        try:
-            return "data", self._ship(normal, read_shippable(self._folder, normal, MAX_DATA_FILE))
-        except Oversized:
-            return "parameter", self._path_parameter(literal)
-        except NotebookError as error:
-            self._withhold(normal, error.reason)
-            return None
-
-    @property
-    def _folder(self) -> str:
-        return self.notebook.directory
-
-    def _ship(self, relative: str, content: bytes) -> str:
-        """Ship ``content``, read from ``relative`` beside the notebook; its place in the data
-        folder."""
-        shipped = _in_data_folder(relative)
-        self.data_files[shipped] = content
-        return shipped
-
-    def _withhold(self, relative: str, reason: str) -> None:
-        self.withheld.setdefault(relative.replace(os.sep, "/"), reason)
-
-    def _small_files(self, folder: str) -> dict[str, bytes] | None:
-        """The shippable files of the data folder ``folder`` (relative to the notebook), by
-        path relative to the notebook, or None when the folder leads outside the notebook's
-        folder or is too big to ship. Hidden files and folders are skipped; links leading out,
-        FIFOs, devices and secret files are left behind and listed."""
-        try:
-            inside(self._folder, folder)
-        except NotebookError as error:
-            self._withhold(folder, error.reason)
-            return None
-        found: dict[str, bytes] = {}
-        left = MAX_DATA_FILE
-        for root, dirs, files in os.walk(os.path.join(self._folder, folder)):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                relative = os.path.relpath(os.path.join(root, name), self._folder)
-                if name.startswith(".") and not secret_file(name):
-                    continue  # hidden: not shipped (a hidden secret file is listed below)
-                try:
-                    found[relative] = read_shippable(self._folder, relative, left)
-                except Oversized:
-                    return None
-                except NotebookError as error:
-                    self._withhold(relative, error.reason)
-                    continue
-                left -= len(found[relative])
-        return found
-
-    def _path_parameter(self, literal: str) -> str:
-        for parameter in self.path_parameters:
-            if parameter.default == quote(literal):
-                return parameter.name
-        stem = identifier(os.path.basename(literal.rstrip("/\\")), "data")
-        taken = {p.name for p in [*self.parameters, *self.path_parameters]}
-        name = unique(f"{stem}_path", taken)
-        self.path_parameters.append(Parameter(name, "str", quote(literal)))
-        return name
 
     def _homes(self) -> dict[str, str]:
         """The module of each function and class the notebook defines."""
@@ -387,7 +301,7 @@ class _Builder:
             "steps": [(s.name, s.title, [c.number for c in s.cells]) for s in self.steps],
             "parameters": self.parameters,
             "todos": [t for s in self.steps for c in s.cells for t in self.lifted[c].todos]
-            + [f"`{p}` was not shipped: {why}" for p, why in sorted(self.withheld.items())]
+            + [f"`{p}` was not shipped: {why}" for p, why in sorted(self.shipper.withheld.items())]
             + self._globals_in_definitions(),
             "secrets": sorted({v for lifted in self.lifted.values() for v in lifted.secrets}),
             "findings": self.report.findings,
@@ -417,13 +331,6 @@ class _Builder:
             **lock_provenance(self.environment),
         }
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
-
-
-def _in_data_folder(relative: str) -> str:
-    """Where a file read as ``relative`` lives under the package's ``data/`` folder: a leading
-    ``data/`` is not repeated."""
-    parts = relative.replace(os.sep, "/").split("/")
-    return "/".join(parts[1:] if parts[0] == "data" else parts)
 
 
 def _visited(statement: cst.BaseStatement, visitor: cst.CSTTransformer) -> cst.BaseStatement:
