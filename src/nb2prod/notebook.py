@@ -100,9 +100,16 @@ def load(path: str | os.PathLike[str], limit: int = MAX_NOTEBOOK_BYTES) -> Noteb
     Only a regular file of at most ``limit`` bytes is read (:mod:`nb2prod.safefiles`): a FIFO, a
     device or a link to one is refused before anything blocks."""
     name = os.fspath(path)
+    return loads(read_text(name, limit), name)
+
+
+def read_text(path: str | os.PathLike[str], limit: int = MAX_NOTEBOOK_BYTES) -> str:
+    """The text of a notebook file, read as :func:`load` reads it (so a caller that needs the
+    raw JSON too parses the very bytes that were checked)."""
+    name = os.fspath(path)
     if os.path.isdir(name):
         raise NotebookError(name, "is a directory, not a notebook file")
-    return loads(_decode(read_file(name, limit), name), name)
+    return _decode(read_file(name, limit), name)
 
 
 def loads(text: str, path: str = "<notebook>") -> Notebook:

@@ -19,6 +19,7 @@ import libcst as cst
 
 from nb2prod import secretscan
 from nb2prod.analysis.ipython import ParseFailure, parse_cell
+from nb2prod.convert.literal import quote
 from nb2prod.notebook import Notebook
 
 _NOT_NAME = re.compile(r"\W+")
@@ -86,11 +87,11 @@ class SecretScrubber(cst.CSTTransformer):
         at = 0
         for match in pattern.finditer(text):
             if match.start() > at:
-                pieces.append(cst.SimpleString(repr(text[at : match.start()])))
+                pieces.append(cst.SimpleString(quote(text[at : match.start()])))
             pieces.append(self._environ(match.group(0), f"{name}_secret" if name else None))
             at = match.end()
         if at < len(text):
-            pieces.append(cst.SimpleString(repr(text[at:])))
+            pieces.append(cst.SimpleString(quote(text[at:])))
         joined = pieces[0]
         for piece in pieces[1:]:
             joined = cst.BinaryOperation(joined, cst.Add(), piece)

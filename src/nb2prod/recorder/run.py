@@ -33,10 +33,11 @@ def run_notebook(
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    from nb2prod.notebook import load
+    from nb2prod.notebook import loads, read_text
 
-    load(path)  # the same one-line refusals as check and convert
-    notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+    text = read_text(path)
+    loads(text, path)  # the same one-line refusals as check and convert, on the same bytes
+    notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
     folder = os.path.dirname(os.path.abspath(path))
     current: dict[str, str | None] = {"id": None}
     client = NotebookClient(
