@@ -195,8 +195,10 @@ PAYLOADS: dict[str, str] = {
 
 
 def one_line(text: str) -> str:
-    """``text`` safe for a line of the user's own code: no line break or NUL for the parser."""
-    return text.replace("\r", " ").replace("\n", " ").replace("\x00", " ")
+    """``text`` safe for a comment in the user's own code: no line break or NUL for the parser, no
+    lone surrogate (a cell holding one cannot run; ``crash.surrogates`` tries that)."""
+    kept = text.replace("\r", " ").replace("\n", " ").replace("\x00", " ")
+    return "".join("?" if "\ud800" <= c <= "\udfff" else c for c in kept)
 
 
 def text_notebook(payload: str) -> bytes:
