@@ -180,14 +180,10 @@ def _json_reason(exc: json.JSONDecodeError, text: str) -> str:
 
 
 def _upgrade_v3(raw: dict[str, Any], path: str) -> dict[str, Any]:
-    import nbformat
+    """nbformat 3 as 4, by nbformat's own reader and converter (see :mod:`nb2prod.nbformat3`)."""
+    from nb2prod.nbformat3 import upgrade_v3
 
-    try:
-        node = nbformat.from_dict(raw)  # type: ignore[no-untyped-call]
-        upgraded: dict[str, Any] = nbformat.convert(node, 4)  # type: ignore[no-untyped-call]
-    except Exception as exc:  # nbformat raises many types on malformed v3 files
-        raise NotebookError(path, f"nbformat 3 notebook that cannot be upgraded ({exc})") from None
-    return upgraded
+    return upgrade_v3(raw, path)
 
 
 def _kernel(metadata: Mapping[str, Any]) -> tuple[str | None, str | None]:

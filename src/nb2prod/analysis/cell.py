@@ -14,6 +14,8 @@ from nb2prod.analysis.ipython import ParseFailure, parse_cell
 from nb2prod.analysis.star import star_names
 from nb2prod.analysis.visitor import CellVisitor
 
+#: The kind of the note for a cell Python compiles but that is nested too deeply to analyse.
+TOO_DEEP = "too-deep"
 _CACHE_SIZE = 50_000
 _cache: OrderedDict[tuple[str, str], CellFacts] = OrderedDict()
 
@@ -59,8 +61,9 @@ def _analyse(source: str, notebook_dir: str) -> CellFacts:
     )
     try:
         visitor.visit_all(parsed.tree.body)
-    except RecursionError:
-        facts.syntax_error = Note("syntax-error", Pos(1, 0), "code nested too deeply to analyse")
+    except RecursionError:  # Python compiles it, but nb2prod's walk cannot go that deep
+        facts = CellFacts()
+        facts.syntax_error = Note(TOO_DEEP, Pos(1, 0), "code nested too deeply to analyse")
     return facts
 
 

@@ -8,13 +8,19 @@ transformer (imported lazily: it is slow to import). :func:`ipython_call` recogn
 from __future__ import annotations
 
 import ast
+import sys
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from nb2prod.analysis.escapes import transform_escapes
 
-_FLAGS = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+#: What parsing or compiling code may raise: code too deep for the parser is a MemoryError or a
+#: RecursionError, never a crash.
+PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
+_RUN_FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+_FLAGS = ast.PyCF_ONLY_AST | _RUN_FLAGS
 
 #: Cell magics whose body is Python run in the user's namespace.
 PYTHON_BODY_MAGICS = frozenset({"capture", "time", "prun", "debug"})
@@ -30,6 +36,10 @@ FOREIGN_BODY_MAGICS = frozenset(
 )  # fmt: skip
 #: Line magics whose argument is a Python statement run in the user's namespace.
 PYTHON_ARG_LINE_MAGICS = frozenset({"time", "prun", "debug"})
+
+
+#: Why a cell Python cannot compile because it is nested too deeply (IPython cannot run it either).
+TOO_DEEP_TO_COMPILE = "code nested too deeply for Python to compile"
 
 
 class ParseFailure(Exception):
@@ -57,7 +67,7 @@ def parse_cell(source: str) -> Parsed:
     source = _automagic(source)
     try:
         return Parsed(_compile(source), source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+    except PARSE_ERRORS as exc:
         error: BaseException = exc
     offset = _leading_blank_lines(source)
     for rewrite in (transform_escapes, _transform):
@@ -66,7 +76,7 @@ def parse_cell(source: str) -> Parsed:
             continue
         try:
             return Parsed(_compile(rewritten), rewritten, offset, True)
-        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        except PARSE_ERRORS as exc:
             error = _shifted(exc, offset)  # the rewritten cell's error is the one to show
     raise _failure(error) from None
 
@@ -105,14 +115,28 @@ def _shifted(exc: BaseException, offset: int) -> BaseException:
 def _compile(source: str) -> ast.Module:
     tree = compile(source, "<cell>", "exec", flags=_FLAGS, dont_inherit=True)
     assert isinstance(tree, ast.Module)
+    _compile_statements(tree)
     return tree
+
+
+def _compile_statements(tree: ast.Module) -> None:
+    """Compile each statement as IPython runs it: one by one, top-level ``await`` allowed.
+
+    What parses but does not compile raises here, as it does in IPython: ``return`` or ``yield``
+    outside a function, ``break`` or ``continue`` outside a loop, ``nonlocal`` at module level,
+    code nested too deeply for the compiler (a ``RecursionError``, never a crash)."""
+    with warnings.catch_warnings():  # the compiler's SyntaxWarnings are about the user's code
+        warnings.simplefilter("ignore")
+        for node in tree.body:
+            module = ast.Module(body=[node], type_ignores=[])
+            compile(module, "<cell>", "exec", flags=_RUN_FLAGS, dont_inherit=True)
 
 
 def _failure(exc: BaseException) -> ParseFailure:
     if isinstance(exc, SyntaxError):
         return ParseFailure(exc.lineno or 1, max((exc.offset or 1) - 1, 0), exc.msg or str(exc))
     if isinstance(exc, RecursionError | MemoryError):
-        return ParseFailure(1, 0, "code nested too deeply to parse")
+        return ParseFailure(1, 0, TOO_DEEP_TO_COMPILE)
     return ParseFailure(1, 0, str(exc) or type(exc).__name__)
 
 
@@ -135,8 +159,13 @@ def _transform(source: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _transformer() -> Any:
+    limit = sys.getrecursionlimit()
     from IPython.core.inputtransformer2 import TransformerManager
 
+    # Importing IPython imports jedi, which raises the recursion limit to 3000 for the whole
+    # process: how deep a cell may nest before it is "too deep" would then depend on whether an
+    # earlier cell needed IPython. The limit stays what it was.
+    sys.setrecursionlimit(limit)
     return TransformerManager()  # type: ignore[no-untyped-call]
 
 

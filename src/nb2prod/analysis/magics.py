@@ -18,6 +18,7 @@ from nb2prod.analysis.facts import CellFacts, Magic, Note
 from nb2prod.analysis.ipython import (
     FOREIGN_BODY_MAGICS,
     ISOLATED_BODY_MAGICS,
+    PARSE_ERRORS,
     PYTHON_ARG_LINE_MAGICS,
     PYTHON_BODY_MAGICS,
     ParseFailure,
@@ -193,7 +194,7 @@ def _shell_reads(visitor: CellVisitor, command: str, node: ast.AST) -> None:
     for expression in _braced(command):
         try:
             tree = ast.parse(expression, mode="eval")
-        except (SyntaxError, ValueError, RecursionError):
+        except PARSE_ERRORS:
             continue
         for child in ast.walk(tree):
             if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load):

@@ -10,9 +10,10 @@ import ast
 from nb2prod.analysis import practices
 from nb2prod.analysis.facts import CellFacts, Note, Pos, RandomUse
 from nb2prod.analysis.scope import ScopeNode, outer_parts
+from nb2prod.analysis.walk import StackVisitor
 
 
-class PracticeNotes(ast.NodeVisitor):
+class PracticeNotes(StackVisitor):
     """Notes for the practice findings; needs ``facts``, ``aliases`` and ``pos``."""
 
     facts: CellFacts

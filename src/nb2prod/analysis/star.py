@@ -20,6 +20,10 @@ import sysconfig
 from collections.abc import Callable
 from functools import lru_cache
 
+from nb2prod.analysis.ipython import PARSE_ERRORS
+from nb2prod.errors import NotebookError
+from nb2prod.safefiles import read_file
+
 _MAX_SOURCE = 2_000_000
 #: Modules whose import does something visible (opens a browser, prints): never imported.
 _NEVER_IMPORT = frozenset(
@@ -110,12 +114,9 @@ def _source_of(base: str) -> str | None:
 def _from_path(origin: str | None, notebook_dir: str) -> frozenset[str] | None:
     if not origin or not origin.endswith(".py"):
         return None
-    try:
-        if os.path.getsize(origin) > _MAX_SOURCE:
-            return None
-        with open(origin, encoding="utf-8", errors="replace") as handle:
-            tree = ast.parse(handle.read())
-    except (OSError, SyntaxError, ValueError, RecursionError):
+    try:  # only a regular file, size-capped: a FIFO named like a module never blocks
+        tree = ast.parse(read_file(origin, _MAX_SOURCE).decode("utf-8", errors="replace"))
+    except (NotebookError, *PARSE_ERRORS):
         return None
 
     def follow(module: str, level: int) -> frozenset[str] | None:
@@ -143,7 +144,7 @@ def public_names(
             value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
             try:
                 literal = ast.literal_eval(value) if value is not None else None
-            except (ValueError, SyntaxError, TypeError, RecursionError):
+            except (TypeError, *PARSE_ERRORS):
                 return None
             if isinstance(literal, list | tuple) and all(isinstance(n, str) for n in literal):
                 return frozenset(literal)

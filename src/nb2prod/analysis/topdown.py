@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 
+from nb2prod.analysis.cell import TOO_DEEP
 from nb2prod.analysis.context import Analysed, Reads, make
 from nb2prod.analysis.facts import Note
 from nb2prod.analysis.names import PYTHON2_BUILTINS
@@ -49,7 +50,9 @@ class _TopDown:
         self.found.extend(_stored_errors(cell))
         if facts.syntax_error is not None:
             self.found.append(_syntax_error(cell, facts.syntax_error, self.kernel_python))
-            note = Note("syntax-error", facts.syntax_error.pos, "code that does not parse")
+            deep = facts.syntax_error.kind == TOO_DEEP
+            what = "code too deeply nested to analyse" if deep else "code that does not parse"
+            note = Note("syntax-error", facts.syntax_error.pos, what)
             self.opaque = self.opaque or (cell, note)
             return
         if facts.opaque and self.opaque is None:
@@ -140,6 +143,17 @@ def _undefined(cell: Analysed, name: str, line: int, via: str | None, ever_run: 
 
 
 def _syntax_error(cell: Analysed, note: Note, kernel_python: tuple[int, int] | None) -> Finding:
+    if note.kind == TOO_DEEP:
+        return make(
+            "syntax-error",
+            Severity.ERROR,
+            cell,
+            note.pos.line,
+            f"{cell.label} is nested too deeply for nb2prod to analyse: Python may run it, but "
+            "what it reads and defines cannot be checked",
+            "Split the long expression into steps with intermediate variables, so the cell can be "
+            "checked.",
+        )
     message = f"{cell.label} is not valid Python: {note.detail}"
     if kernel_python and kernel_python > sys.version_info[:2]:
         ran, here = ".".join(map(str, kernel_python)), ".".join(map(str, sys.version_info[:2]))
