@@ -68,7 +68,7 @@ def redact(text: str, known: Iterable[str] = ()) -> str:
     """``text`` with every secret it holds, and every ``known`` one, replaced by ``<redacted>``."""
     values = sorted({*find_secrets(text), *known}, key=len, reverse=True)
     for value in values:
-        for form in _forms(value):
+        for form in forms(value):
             if form:
                 text = text.replace(form, REDACTED)
     return text
@@ -181,10 +181,10 @@ def _plausible(value: str) -> bool:
 
 
 def _occurs(value: str, text: str) -> bool:
-    return any(form and form in text for form in _forms(value))
+    return any(form and form in text for form in forms(value))
 
 
-def _forms(value: str) -> tuple[str, ...]:
+def forms(value: str) -> tuple[str, ...]:
     """A value as it may appear in generated text: as is, and escaped in a Python literal."""
     escaped = repr(value)[1:-1]
     return (value, escaped) if escaped != value else (value,)

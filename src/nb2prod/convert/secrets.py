@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import io
 import re
-from collections.abc import Iterable
+import tokenize
+from collections.abc import Iterable, Sequence
 
 import libcst as cst
 
@@ -158,9 +160,47 @@ def withhold(files: dict[str, str | bytes], known: Iterable[str]) -> dict[str, s
     finds) replaced by ``<redacted>``: the last guard before anything is written."""
     values = sorted(set(known), key=len, reverse=True)
     return {
-        path: secretscan.redact(content, values) if isinstance(content, str) else content
+        path: _redacted(path, content, values) if isinstance(content, str) else content
         for path, content in files.items()
     }
+
+
+def _redacted(path: str, text: str, known: Sequence[str]) -> str:
+    """``text`` without secrets. In Python source only the notebook's own secret values are
+    replaced, and only inside string literals and comments, so the code still compiles and a
+    phrase nb2prod wrote (``Setting a password: notebook cell 3``) is not taken for one."""
+    if not path.endswith(".py"):
+        return secretscan.redact(text, known)
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return secretscan.redact(text, known)
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    pieces: list[str] = []
+    at = 0
+    for token in tokens:
+        if token.type in _TEXT_TOKENS:
+            start = starts[token.start[0] - 1] + token.start[1]
+            end = starts[token.end[0] - 1] + token.end[1]
+            pieces += [text[at:start], _without(text[start:end], known)]
+            at = end
+    return "".join([*pieces, text[at:]])
+
+
+def _without(text: str, known: Sequence[str]) -> str:
+    for value in known:
+        for form in secretscan.forms(value):
+            if form:
+                text = text.replace(form, secretscan.REDACTED)
+    return text
+
+
+#: The tokens of Python source that hold text rather than code.
+_TEXT_TOKENS = frozenset(
+    {tokenize.STRING, tokenize.COMMENT, getattr(tokenize, "FSTRING_MIDDLE", tokenize.STRING)}
+)
 
 
 def leaks(text: str, known: Iterable[str]) -> bool:
