@@ -3,16 +3,28 @@ notebook records built as the recorder saves them (recorder/FORMAT.md)."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from jupyter_core.utils import ensure_event_loop
 from tornado.httpclient import HTTPResponse
 
 from nb2prod.records import source_hash
 
 Fetch = Callable[..., Awaitable[HTTPResponse]]
+
+
+def asynchronous(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
+    """Run an ``async def`` test on pytest-jupyter's event loop, as its plugin would."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        ensure_event_loop(prefer_selector_loop=True).run_until_complete(test(*args, **kwargs))
+
+    return run
 
 
 async def call(fetch: Fetch, endpoint: str, body: Any = None, **params: str) -> HTTPResponse:

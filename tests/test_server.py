@@ -3,15 +3,12 @@ examples/, real files written; requests with and without the server's token."""
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from jupyter_core.utils import ensure_event_loop
 from jupyter_server.auth import Authorizer
 
 # pytest-jupyter's fixtures, for this module only: as a plugin (``pytest_plugins``) its autouse
@@ -20,21 +17,20 @@ from jupyter_server.auth import Authorizer
 from pytest_jupyter.jupyter_server import *  # noqa: F403
 from tornado.httpclient import AsyncHTTPClient
 
-from server_helpers import Fetch, answer, call, failure, files_under, recorded, stream
+from server_helpers import (
+    Fetch,
+    answer,
+    asynchronous,
+    call,
+    failure,
+    files_under,
+    recorded,
+    stream,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 GOLDEN = ROOT / "tests" / "data" / "packages"
-
-
-def asynchronous(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
-    """Run an ``async def`` test on pytest-jupyter's event loop, as its plugin would."""
-
-    @functools.wraps(test)
-    def run(*args: Any, **kwargs: Any) -> None:
-        ensure_event_loop(prefer_selector_loop=True).run_until_complete(test(*args, **kwargs))
-
-    return run
 
 
 @pytest.fixture

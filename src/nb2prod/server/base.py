@@ -1,22 +1,23 @@
 """What every nb2prod handler shares: JSON in, ``{"code", "message"}`` out, paths confined to the
-root, blocking work off the event loop."""
+root, analyses and conversions in a pool of worker processes under a time limit."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import os
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 
 from nb2prod.errors import NotebookError
-from nb2prod.notebook import Notebook, from_dict, load, loads
-from nb2prod.server.errors import ApiError, reply_for
+from nb2prod.notebook import Notebook
+from nb2prod.server.errors import ApiError, one_line, reply_for
+from nb2prod.server.jobs import read_notebook
 from nb2prod.server.paths import Confined, confine
+from nb2prod.server.pool import JobFailed, JobTimedOut, WorkerDied, WorkerPool, default_size
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,17 +28,27 @@ MAX_BODY_SETTING = "nb2prod_max_body_bytes"
 MAX_BODY_BYTES = 64 * 1024 * 1024
 #: Bodies above this size are parsed off the event loop.
 _PARSE_INLINE = 1024 * 1024
+#: Tornado settings: how many worker processes analyse and convert (default: 4, or one per CPU
+#: when there are fewer), and the seconds a job may take before its worker is stopped.
+WORKERS_SETTING = "nb2prod_workers"
+ANALYSIS_SECONDS_SETTING = "nb2prod_analysis_seconds"
+CONVERT_SECONDS_SETTING = "nb2prod_convert_seconds"
+_DEFAULT_SECONDS = {ANALYSIS_SECONDS_SETTING: 120.0, CONVERT_SECONDS_SETTING: 300.0}
 
-_analysis: ThreadPoolExecutor | None = None
+_pool: WorkerPool | None = None
 
 
-def _analysis_pool() -> ThreadPoolExecutor:
-    """One worker for analysis and conversion: CPU-bound under the GIL anyway, and the per-cell
-    analysis cache is not meant for concurrent use."""
-    global _analysis
-    if _analysis is None:
-        _analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nb2prod-analysis")
-    return _analysis
+def worker_pool(settings: Mapping[str, Any]) -> WorkerPool:
+    """The process's pool of workers, sized by the setting :data:`WORKERS_SETTING`."""
+    global _pool
+    size = settings.get(WORKERS_SETTING)
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        size = default_size()
+    if _pool is None:
+        _pool = WorkerPool(size)
+    elif _pool.size != size:
+        _pool.resize(size)
+    return _pool
 
 
 def allowed_to(action: str) -> Callable[[F], F]:
@@ -89,19 +100,51 @@ class Nb2prodHandler(APIHandler):
         return found
 
     async def in_thread(self, work: Callable[..., T], *args: Any) -> T:
-        """``work(*args)`` in the default thread pool (locking, reading, writing)."""
+        """``work(*args)`` in the default thread pool (locking, writing: waiting, not computing)."""
         return await asyncio.get_running_loop().run_in_executor(None, work, *args)
 
-    async def analysing(self, work: Callable[..., T], *args: Any) -> T:
-        """``work(*args)`` in the analysis thread (checking, converting)."""
-        return await asyncio.get_running_loop().run_in_executor(_analysis_pool(), work, *args)
+    async def analysing(
+        self,
+        work: Callable[..., T],
+        *args: Any,
+        limit: str = ANALYSIS_SECONDS_SETTING,
+        subject: str = "",
+    ) -> T:
+        """``work(*args)`` in a worker process (checking, converting: CPU-bound), stopped after
+        the seconds the tornado setting ``limit`` gives: 504 ``timeout``. ``subject`` (the
+        notebook's path) names it in messages, and sends it to a worker that has seen it."""
+        seconds = self.seconds(limit)
+        try:
+            found = await worker_pool(self.settings).run(work, args, seconds, affinity=subject)
+        except JobTimedOut:
+            raise ApiError(
+                504,
+                "timeout",
+                f"{subject or 'the request'}: stopped after {seconds:g} s (tornado setting "
+                f"{limit}); for a notebook this big, run nb2prod in a terminal",
+            ) from None
+        except WorkerDied as error:
+            self.log.error("nb2prod %s: %s", subject, error)
+            raise ApiError(500, "internal", f"internal error ({error})") from None
+        except JobFailed as error:
+            self.log.error("nb2prod %s failed: %s\n%s", subject, error, error.trace)
+            message = f"internal error ({one_line(str(error))}); see the server's log"
+            raise ApiError(500, "internal", message) from None
+        return cast("T", found)
+
+    def seconds(self, setting: str) -> float:
+        """The time limit a tornado setting gives (its default when unset or not positive)."""
+        value = self.settings.get(setting)
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+            return float(value)
+        return _DEFAULT_SECONDS[setting]
 
     async def notebook(self, where: Confined, content: Any = None) -> Notebook:
         """The notebook at ``where`` (or ``content``, the open notebook's JSON, named by it)."""
         if content is None:
             require_file(where)
         try:
-            return await self.analysing(read_notebook, where.local, content)
+            return await self.analysing(read_notebook, where.local, content, subject=where.api)
         except NotebookError as error:
             raise unusable(where, error) from None
 
@@ -115,13 +158,6 @@ def require_file(where: Confined) -> None:
 def unusable(where: Confined, error: NotebookError) -> ApiError:
     """400 ``unusable-notebook``: the one line ``nb2prod check`` prints, naming ``where``."""
     return ApiError(400, "unusable-notebook", f"{where.api}: {error.reason}")
-
-
-def read_notebook(local: str, content: Any) -> Notebook:
-    """The saved file at ``local``, or ``content``: parsed JSON (or its text) of the open one."""
-    if content is None:
-        return load(local)
-    return loads(content, local) if isinstance(content, str) else from_dict(content, local)
 
 
 def text_field(body: dict[str, Any], name: str, *, required: bool = False) -> str | None:

@@ -8,6 +8,7 @@ import json
 import posixpath
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,7 +17,14 @@ from tornado.iostream import StreamClosedError
 
 from nb2prod.errors import NotebookError
 from nb2prod.output_guard import CannotWrite, OutputRefused, Protected, check_folder
-from nb2prod.server.base import Nb2prodHandler, allowed_to, flag_field, text_field
+from nb2prod.server.base import (
+    CONVERT_SECONDS_SETTING,
+    Nb2prodHandler,
+    allowed_to,
+    flag_field,
+    text_field,
+    unusable,
+)
 from nb2prod.server.errors import ApiError, internal_message
 from nb2prod.server.paths import Confined
 
@@ -70,11 +78,13 @@ class ConvertHandler(Nb2prodHandler):
             request.output or posixpath.join(posixpath.dirname(where.api), name), "output"
         )
         _check_output(out, self._protected(where), request.force)
-        result = await self.analysing(
-            lambda: convert_notebook(
-                notebook, name=name, allow_hidden_state=request.allow_hidden_state
+        lift = partial(convert_notebook, name=name, allow_hidden_state=request.allow_hidden_state)
+        try:
+            result = await self.analysing(
+                lift, notebook, limit=CONVERT_SECONDS_SETTING, subject=where.api
             )
-        )
+        except NotebookError as error:  # a notebook nb2prod reads but cannot lift
+            raise unusable(where, error) from None
         if isinstance(result, Refusal):
             raise ApiError(
                 409,

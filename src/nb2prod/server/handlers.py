@@ -10,6 +10,7 @@ from jupyter_server.utils import url_path_join
 from nb2prod.errors import NotebookError
 from nb2prod.server.base import Nb2prodHandler, allowed_to, require_file, text_field, unusable
 from nb2prod.server.errors import ApiError
+from nb2prod.server.jobs import analyse, environment
 
 
 class AnalyzeHandler(Nb2prodHandler):
@@ -18,13 +19,16 @@ class AnalyzeHandler(Nb2prodHandler):
     @tornado.web.authenticated
     @allowed_to("read")
     async def post(self) -> None:
-        from nb2prod.analysis import check_notebook
-
         body = await self.json_body()
         where = self.confine(text_field(body, "path", required=True) or "")
-        notebook = await self.notebook(where, body.get("content"))
-        report = await self.analysing(check_notebook, notebook)
-        self.finish(json.dumps({**report.to_dict(), "path": where.api}))
+        content = body.get("content")
+        if content is None:
+            require_file(where)
+        try:  # read and checked in one job: the notebook never comes back to the server
+            report = await self.analysing(analyse, where.local, content, subject=where.api)
+        except NotebookError as error:
+            raise unusable(where, error) from None
+        self.finish(json.dumps({**report, "path": where.api}))
 
 
 class EnvironmentHandler(Nb2prodHandler):
@@ -33,15 +37,13 @@ class EnvironmentHandler(Nb2prodHandler):
     @tornado.web.authenticated
     @allowed_to("read")
     async def get(self) -> None:
-        from nb2prod.server.environment import read_environment
-
         path = self.get_query_argument("path", None)
         if path is None:
             raise ApiError(400, "bad-request", "the query argument `path` is missing")
         where = self.confine(path)
         require_file(where)
         try:
-            found = await self.in_thread(read_environment, where.local, where.api)
+            found = await self.analysing(environment, where.local, where.api, subject=where.api)
         except NotebookError as error:
             raise unusable(where, error) from None
         self.finish(json.dumps(found))
