@@ -35,7 +35,13 @@ ANALYSIS_SECONDS_SETTING = "nb2prod_analysis_seconds"
 CONVERT_SECONDS_SETTING = "nb2prod_convert_seconds"
 _DEFAULT_SECONDS = {ANALYSIS_SECONDS_SETTING: 120.0, CONVERT_SECONDS_SETTING: 300.0}
 
+#: A job on a notebook of at most this many bytes is small: when every worker of the pool is
+#: busy it goes to the express worker, which takes only small jobs, so it never waits behind a
+#: big one (only behind other small ones, which are quick).
+SMALL_JOB_BYTES = 1024 * 1024
+
 _pool: WorkerPool | None = None
+_express: WorkerPool | None = None
 
 
 def worker_pool(settings: Mapping[str, Any]) -> WorkerPool:
@@ -49,6 +55,14 @@ def worker_pool(settings: Mapping[str, Any]) -> WorkerPool:
     elif _pool.size != size:
         _pool.resize(size)
     return _pool
+
+
+def express_pool() -> WorkerPool:
+    """The one worker kept for small jobs (started when first needed)."""
+    global _express
+    if _express is None:
+        _express = WorkerPool(1)
+    return _express
 
 
 def allowed_to(action: str) -> Callable[[F], F]:
@@ -109,13 +123,19 @@ class Nb2prodHandler(APIHandler):
         *args: Any,
         limit: str = ANALYSIS_SECONDS_SETTING,
         subject: str = "",
+        weight: int | None = None,
     ) -> T:
         """``work(*args)`` in a worker process (checking, converting: CPU-bound), stopped after
         the seconds the tornado setting ``limit`` gives: 504 ``timeout``. ``subject`` (the
-        notebook's path) names it in messages, and sends it to a worker that has seen it."""
+        notebook's path) names it in messages, and sends it to a worker that has seen it;
+        ``weight`` (the notebook's bytes, see :meth:`weight`) makes a small job eligible for
+        the express worker."""
         seconds = self.seconds(limit)
+        pool = worker_pool(self.settings)
+        if weight is not None and weight <= SMALL_JOB_BYTES and not pool.available:
+            pool = express_pool()
         try:
-            found = await worker_pool(self.settings).run(work, args, seconds, affinity=subject)
+            found = await pool.run(work, args, seconds, affinity=subject)
         except JobTimedOut:
             raise ApiError(
                 504,
@@ -132,6 +152,16 @@ class Nb2prodHandler(APIHandler):
             raise ApiError(500, "internal", message) from None
         return cast("T", found)
 
+    def weight(self, where: Confined, content: Any) -> int:
+        """The size of the notebook a job reads: the request body when it carries the notebook,
+        else the file's size (a file that cannot be looked at counts as big)."""
+        if content is not None:
+            return len(self.request.body)
+        try:
+            return os.stat(where.local).st_size
+        except OSError:
+            return SMALL_JOB_BYTES + 1
+
     def seconds(self, setting: str) -> float:
         """The time limit a tornado setting gives (its default when unset or not positive)."""
         value = self.settings.get(setting)
@@ -144,7 +174,13 @@ class Nb2prodHandler(APIHandler):
         if content is None:
             require_file(where)
         try:
-            return await self.analysing(read_notebook, where.local, content, subject=where.api)
+            return await self.analysing(
+                read_notebook,
+                where.local,
+                content,
+                subject=where.api,
+                weight=self.weight(where, content),
+            )
         except NotebookError as error:
             raise unusable(where, error) from None
 

@@ -8,7 +8,13 @@ import tornado.web
 from jupyter_server.utils import url_path_join
 
 from nb2prod.errors import NotebookError
-from nb2prod.server.base import Nb2prodHandler, allowed_to, require_file, text_field, unusable
+from nb2prod.server.base import (
+    Nb2prodHandler,
+    allowed_to,
+    require_file,
+    text_field,
+    unusable,
+)
 from nb2prod.server.errors import ApiError
 from nb2prod.server.jobs import analyse, environment
 
@@ -25,7 +31,13 @@ class AnalyzeHandler(Nb2prodHandler):
         if content is None:
             require_file(where)
         try:  # read and checked in one job: the notebook never comes back to the server
-            report = await self.analysing(analyse, where.local, content, subject=where.api)
+            report = await self.analysing(
+                analyse,
+                where.local,
+                content,
+                subject=where.api,
+                weight=self.weight(where, content),
+            )
         except NotebookError as error:
             raise unusable(where, error) from None
         self.finish(json.dumps({**report, "path": where.api}))
@@ -43,7 +55,13 @@ class EnvironmentHandler(Nb2prodHandler):
         where = self.confine(path)
         require_file(where)
         try:
-            found = await self.analysing(environment, where.local, where.api, subject=where.api)
+            found = await self.analysing(
+                environment,
+                where.local,
+                where.api,
+                subject=where.api,
+                weight=self.weight(where, None),
+            )
         except NotebookError as error:
             raise unusable(where, error) from None
         self.finish(json.dumps(found))

@@ -121,6 +121,11 @@ class WorkerPool:
         """Workers running a job (or starting for one)."""
         return self._running - len(self._idle)
 
+    @property
+    def available(self) -> bool:
+        """Whether a job given now would start at once (a worker is idle, or one may start)."""
+        return bool(self._idle) or self._running < self.size
+
     def resize(self, size: int) -> None:
         """Run at most ``size`` workers from now on (idle ones beyond it stop at once)."""
         self.size = max(1, size)
