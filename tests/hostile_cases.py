@@ -41,7 +41,7 @@ from hostile import (
     tree,
 )
 from hostile_misuse import SERVER_OUTPUT, crash, data_loss, server
-from recorded_notebooks import CPU_ENVIRONMENT, SYNTHETIC_GPU, read
+from recorded_notebooks import CPU_ENVIRONMENT, SYNTHETIC_GPU, Cell, read
 
 # --- 1. injection into generated code -----------------------------------------------------------
 
@@ -102,7 +102,7 @@ INDEX_FORMS = {
 #: The forms ``nb2prod lock`` reads back from a package's nb2prod.json: one of each kind (an
 #: index, a links page, a direct reference); convert tries them all.
 LOCKED = ("index-url", "find-links", "direct-url")
-IMPORTS_SIX = [("import six\nprint(six.__name__)", "six\n", [])]
+IMPORTS_SIX: list[Cell] = [("import six\nprint(six.__name__)", "six\n", [])]
 INJECTED = "rm -rf"
 #: The index URL of INDEX_FORMS must reach no generated file.
 GUARDED: dict[str, Any] = {"no_request": True, "forbidden": ("127.0.0.1",), "within": 400}
@@ -229,10 +229,16 @@ def files() -> Iterator[Case]:
     yield shipped(
         "link-file", {"work/data/nums.csv": TO_OUTSIDE, "work/nb.ipynb": reads("data/nums.csv")}
     )
-    folder = {"work/data": Link("@T@/outside"), "work/nb.ipynb": reads("data/secret.txt")}
+    folder: dict[str, Entry] = {
+        "work/data": Link("@T@/outside"),
+        "work/nb.ipynb": reads("data/secret.txt"),
+    }
     yield shipped("link-folder", folder)
-    inside = {"work/data/ok.csv": b"a,b\n1,2\n", "work/data/more.csv": TO_OUTSIDE,
-              "work/nb.ipynb": runs(GLOBS, BOTH_FILES, "print(names, sizes)")}  # fmt: skip
+    inside: dict[str, Entry] = {
+        "work/data/ok.csv": b"a,b\n1,2\n",
+        "work/data/more.csv": TO_OUTSIDE,
+        "work/nb.ipynb": runs(GLOBS, BOTH_FILES, "print(names, sizes)"),
+    }
     yield shipped("link-in-data-folder", inside)
     content = f"{OUTSIDE}\n"
     only = recorded([(BY_NAME, "", [read(p, content) for p in RECORDED_PATHS])], CPU_ENVIRONMENT)

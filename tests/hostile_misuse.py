@@ -60,7 +60,7 @@ KERNEL = ("kernel",)
 def data_loss() -> Iterator[Case]:
     files = tree({**SIMPLE_TREE, **USER_FILES, "linked": Link("@T@/work")})
     for name, target in FORCED_TARGETS.items():
-        args = ("convert", "nb.ipynb", "-o", target, "--force", "--no-lock")
+        args: tuple[str, ...] = ("convert", "nb.ipynb", "-o", target, "--force", "--no-lock")
         yield Case("data-loss", name, "convert", files, args, REFUSED)
     taken = tree({**SIMPLE_TREE, "work/nb/mine.txt": b"mine\n"})
     args = ("convert", "nb.ipynb", "--no-lock")
@@ -168,6 +168,7 @@ def odd_commands() -> Iterator[Case]:
     foreign = tree({"work/mine/notes.txt": b"mine\n"})
     yield Case("crash", "verify-not-a-package", "verify", foreign, ("verify", "mine"), REFUSED)
     simple = tree({"work/nb.ipynb": SIMPLE})
+    args: tuple[str, ...]
     for name, target in {
         "output-under-file": "../notes.txt/pkg",
         "output-long-name": "n" * 300,

@@ -62,7 +62,7 @@ def table(found: Iterable[Outcome]) -> str:
         tally.setdefault(outcome.attack, Counter())[outcome.status] += 1
     order = [a for a in ATTACKS if a in tally] + sorted(set(tally) - set(ATTACKS))
     total = sum(tally.values(), Counter[str]())
-    rows = [("attack class", "tries", "held", "failed", "skipped")]
+    rows: list[tuple[str, ...]] = [("attack class", "tries", "held", "failed", "skipped")]
     rows += [row(name, tally[name]) for name in order] + [row("total", total)]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join(
