@@ -18,17 +18,21 @@ def awaits(statements: Iterable[cst.BaseStatement]) -> bool:
     return finder.found
 
 
-class _AwaitFinder(cst.CSTVisitor):
-    """Awaiting at the top level of a cell; not inside the functions and classes it defines."""
-
-    def __init__(self) -> None:
-        self.found = False
+class _TopLevel:
+    """A visitor mixin that does not enter the functions and classes a cell defines."""
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         return False
+
+
+class _AwaitFinder(_TopLevel, cst.CSTVisitor):
+    """Awaiting at the top level of a cell; not inside the functions and classes it defines."""
+
+    def __init__(self) -> None:
+        self.found = False
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         return False
@@ -46,15 +50,9 @@ class _AwaitFinder(cst.CSTVisitor):
         self.found = self.found or node.asynchronous is not None
 
 
-class ModuleGlobals(cst.CSTTransformer):
+class ModuleGlobals(_TopLevel, cst.CSTTransformer):
     """Drops ``global`` outside functions and classes: at a cell's top level it changes nothing
     (the cell runs at module level), inside a step function it would (or would not compile)."""
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
 
     def leave_SimpleStatementLine(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
@@ -81,15 +79,9 @@ def star_imports(statement: cst.BaseCompoundStatement) -> bool:
     return finder.found
 
 
-class _StarFinder(cst.CSTVisitor):
+class _StarFinder(_TopLevel, cst.CSTVisitor):
     def __init__(self) -> None:
         self.found = False
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self.found = self.found or isinstance(node.names, cst.ImportStar)
