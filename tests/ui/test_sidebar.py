@@ -108,7 +108,9 @@ def test_out_of_order_run_is_found_marked_and_leads_to_its_cell(page: Page, lab:
     page.evaluate("() => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0; }")
     item.focus()
     page.keyboard.press("Enter")
-    assert active_cell(page)["index"] == 5
+    page.wait_for_function(  # the sidebar acts on the key press asynchronously
+        "() => window.jupyterapp.shell.currentWidget.content.activeCellIndex === 5", timeout=10_000
+    )
 
     # The environment card: the kernel's Python, the notebook's import, why there is no GPU.
     card = sidebar.locator(".nb2prod-env")

@@ -61,7 +61,7 @@ def express_pool() -> WorkerPool:
     """The one worker kept for small jobs (started when first needed)."""
     global _express
     if _express is None:
-        _express = WorkerPool(1)
+        _express = WorkerPool(1, name="nb2prod-express-worker")
     return _express
 
 

@@ -70,10 +70,10 @@ class _Worker:
     recent: deque[str] = field(default_factory=lambda: deque(maxlen=_REMEMBERED))
 
     @classmethod
-    def start(cls, context: Any) -> _Worker:
+    def start(cls, context: Any, name: str) -> _Worker:
         """A new worker, once it says it is ready (blocks: call it in a thread)."""
         ours, theirs = context.Pipe()
-        process = context.Process(target=serve, args=(theirs,), name="nb2prod-worker", daemon=True)
+        process = context.Process(target=serve, args=(theirs,), name=name, daemon=True)
         process.start()
         theirs.close()
         worker = cls(process, ours)
@@ -108,8 +108,9 @@ class _Worker:
 class WorkerPool:
     """Up to ``size`` worker processes; :meth:`run` gives a job to a free one."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, name: str = "nb2prod-worker") -> None:
         self.size = max(1, size)
+        self.name = name  # of its processes
         self._context = multiprocessing.get_context("spawn")
         self._idle: list[_Worker] = []
         self._running = 0  # workers started or starting, idle or busy
@@ -183,7 +184,7 @@ class WorkerPool:
 
     async def _start(self) -> _Worker:
         self._running += 1
-        starting = self._starter.submit(_Worker.start, self._context)
+        starting = self._starter.submit(_Worker.start, self._context, self.name)
         try:
             return await asyncio.wrap_future(starting)
         except BaseException:
