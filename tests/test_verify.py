@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nb2prod.verify import TestResult, VerifyResult, render_test, verify_package
+from nb2prod.verify import TestResult, VerifyResult, render_summary, render_test, verify_package
 from nb2prod.verify_junit import read_junit as _read_junit
 
 PYPROJECT = """\
@@ -167,3 +167,14 @@ def test_junit_reports_become_node_ids_and_outcomes(tmp_path: Path) -> None:
         "collection failure: ModuleNotFoundError: No module named 'nosuchmod'",
     )
     assert _read_junit(tmp_path / "missing.xml", tmp_path) == ((), "pytest wrote no JUnit report")
+
+
+def test_the_summary_never_reads_like_success_when_the_tests_could_not_run() -> None:
+    """A package that fails at import (in its conftest) gives pytest no JUnit report: no test
+    passed or failed, and the summary says the tests could not run."""
+    could_not_run = VerifyResult(False, (), "ImportError: cannot import name 'x'")
+    assert render_summary(could_not_run) == (
+        "0 passed, 0 failed: the tests could not run (the log above says why)"
+    )
+    passed = VerifyResult(True, (TestResult("tests/test_a.py::test_ok", "passed", ""),), "")
+    assert render_summary(passed) == "1 passed, 0 failed"

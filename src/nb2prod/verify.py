@@ -218,7 +218,10 @@ def render_test(test: TestResult) -> str:
 
 
 def render_summary(result: VerifyResult) -> str:
-    return f"{result.passed} passed, {result.failed} failed"
+    counts = f"{result.passed} passed, {result.failed} failed"
+    if not result.ok and not result.failed:  # e.g. the package failed at import, in conftest
+        return f"{counts}: the tests could not run (the log above says why)"
+    return counts
 
 
 # -- running ------------------------------------------------------------------------------------
