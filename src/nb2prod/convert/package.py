@@ -148,17 +148,7 @@ class _Builder:
         files[f"{base}/pipeline.py"] = render_pipeline(
             self.name, self.notebook_name, running, self.parameters, awaiting
         )
-        files[f"{base}/__main__.py"] = render_main(self.name, self.parameters)
-        init = f"{self.title}: {self.notebook_name} as a package, made by nb2prod {__version__}."
-        files[f"{base}/__init__.py"] = templates.fill(
-            templates.INIT, doc=docstring(init), package=self.name
-        )
-        support = f"Support for the steps lifted from {self.notebook_name}: results, figures, "
-        files[f"{base}/_support.py"] = templates.fill(
-            templates.SUPPORT,
-            doc=docstring(support + "data files."),
-            upper=ident(self.name.upper()),
-        )
+        files.update(self._fixed_modules(base))
         for local_name, origin in self.local.items():
             for relative, path in module_files(local_name, origin).items():
                 source = read_source(path, self.notebook.directory)
@@ -189,6 +179,22 @@ class _Builder:
             for relative in module_files(local_name, origin)
         )
         return package
+
+    def _fixed_modules(self, base: str) -> dict[str, str]:
+        """``__main__``, ``__init__`` and ``_support``: the same in every package but for names."""
+        init = f"{self.title}: {self.notebook_name} as a package, made by nb2prod {__version__}."
+        support = f"Support for the steps lifted from {self.notebook_name}: results, figures, "
+        return {
+            f"{base}/__main__.py": render_main(self.name, self.parameters),
+            f"{base}/__init__.py": templates.fill(
+                templates.INIT, doc=docstring(init), package=self.name
+            ),
+            f"{base}/_support.py": templates.fill(
+                templates.SUPPORT,
+                doc=docstring(support + "data files."),
+                upper=ident(self.name.upper()),
+            ),
+        }
 
     def _body(self, step: Step) -> list[cst.BaseStatement]:
         """The statements of the step's function."""
