@@ -171,15 +171,18 @@ class Nb2prodHandler(APIHandler):
 
     async def notebook(self, where: Confined, content: Any = None) -> Notebook:
         """The notebook at ``where`` (or ``content``, the open notebook's JSON, named by it)."""
+        return await self.on_notebook(read_notebook, where, content)
+
+    async def on_notebook(
+        self, work: Callable[[str, Any], T], where: Confined, content: Any = None
+    ) -> T:
+        """``work(local path, content)`` in a worker: 404 when nothing is at ``where`` (and no
+        ``content`` stands for it), 400 ``unusable-notebook`` when it cannot be read."""
         if content is None:
             require_file(where)
         try:
             return await self.analysing(
-                read_notebook,
-                where.local,
-                content,
-                subject=where.api,
-                weight=self.weight(where, content),
+                work, where.local, content, subject=where.api, weight=self.weight(where, content)
             )
         except NotebookError as error:
             raise unusable(where, error) from None

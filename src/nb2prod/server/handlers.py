@@ -27,19 +27,8 @@ class AnalyzeHandler(Nb2prodHandler):
     async def post(self) -> None:
         body = await self.json_body()
         where = self.confine(text_field(body, "path", required=True) or "")
-        content = body.get("content")
-        if content is None:
-            require_file(where)
-        try:  # read and checked in one job: the notebook never comes back to the server
-            report = await self.analysing(
-                analyse,
-                where.local,
-                content,
-                subject=where.api,
-                weight=self.weight(where, content),
-            )
-        except NotebookError as error:
-            raise unusable(where, error) from None
+        # read and checked in one job: the notebook never comes back to the server
+        report = await self.on_notebook(analyse, where, body.get("content"))
         self.finish(json.dumps({**report, "path": where.api}))
 
 
