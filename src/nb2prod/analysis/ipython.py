@@ -127,6 +127,11 @@ def _compile_statements(tree: ast.Module) -> None:
     code nested too deeply for the compiler (a ``RecursionError``, never a crash)."""
     with warnings.catch_warnings():  # the compiler's SyntaxWarnings are about the user's code
         warnings.simplefilter("ignore")
+        try:  # one compile for the whole cell: when it passes, so does each statement alone
+            compile(tree, "<cell>", "exec", flags=_RUN_FLAGS, dont_inherit=True)
+            return
+        except SyntaxError:
+            pass  # only alone, as IPython runs it, may a statement pass (a late __future__)
         for node in tree.body:
             module = ast.Module(body=[node], type_ignores=[])
             compile(module, "<cell>", "exec", flags=_RUN_FLAGS, dont_inherit=True)
