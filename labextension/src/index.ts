@@ -15,7 +15,7 @@ import { convertNotebook } from './convert';
 import { findCellIndex } from './markers';
 import { SidebarModel } from './model';
 import { notifyError } from './notify';
-import { confirmOverwrite } from './overwrite';
+import { confirmOverwrite, existsInWords } from './overwrite';
 import { IFinding } from './tokens';
 
 const PLUGIN_ID = 'nb2prod:plugin';
@@ -132,7 +132,7 @@ function activate(
       });
       await app.commands.execute('docmanager:open', { path: done.readme });
     } catch (error) {
-      const failure = asApiError(error);
+      const failure = existsInWords(asApiError(error));
       model.setConversion({ running: false, error: failure });
       // Only a folder nb2prod wrote may be replaced, and only once the user has seen what it holds.
       const folder = failure.code === 'exists' ? failure.folder : null;

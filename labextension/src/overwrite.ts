@@ -6,6 +6,7 @@ import { Dialog, showDialog } from '@jupyterlab/apputils';
 
 import { Widget } from '@lumino/widgets';
 
+import { ApiError } from './api';
 import { IExistingFolder } from './tokens';
 
 /** The dialog's body: what is replaced, file by file. */
@@ -44,4 +45,21 @@ export async function confirmOverwrite(folder: IExistingFolder): Promise<boolean
     defaultButton: 0
   });
   return result.button.accept;
+}
+
+/**
+ * A 409 `exists` in the sidebar's words: the server's message names the API's
+ * `"force"` flag, which means nothing to someone clicking Convert.
+ */
+export function existsInWords(failure: ApiError): ApiError {
+  const folder = failure.folder;
+  if (failure.code !== 'exists' || !folder) {
+    return failure;
+  }
+  const name = folder.path || 'The output folder';
+  const message = folder.nb2prod
+    ? `${name} already holds a package nb2prod wrote: Overwrite… shows what it replaces.`
+    : `${name} already exists and nb2prod did not write it, so it is never replaced: ` +
+      'move it away or rename the notebook.';
+  return new ApiError(failure.code, message, failure.status, failure.findings, folder);
 }

@@ -249,8 +249,11 @@ def files_in(folder: Path) -> dict[str, bytes]:
 def offer_overwrite(page: Page) -> Locator:
     """Convert into the existing folder; click the failure's "Overwrite..."; the dialog."""
     page.locator(SIDEBAR).get_by_role("button", name="Convert to package").click()
-    toast = page.locator(".jp-Notification-Toast-error").filter(has_text="already exists")
+    toast = page.locator(".jp-Notification-Toast-error").filter(
+        has_text="already holds a package nb2prod wrote"
+    )
     expect(toast).to_have_count(1, timeout=60_000)
+    expect(toast).not_to_contain_text('"force"')  # the API's flag means nothing to a user
     toast.get_by_role("button", name=re.compile("^Overwrite")).click()
     dialog = page.locator(".jp-Dialog")
     expect(dialog).to_be_visible()
