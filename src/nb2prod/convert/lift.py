@@ -35,6 +35,18 @@ class LiftedCell:
     path_parameters: list[str] = field(default_factory=list)
     needs_subprocess: bool = False
     needs_os: bool = False
+    order: list[tuple[str, int]] = field(default_factory=list)
+
+    def in_order(self) -> list[tuple[str, cst.BaseStatement]]:
+        """Every statement with where it went (``imports``, ``definitions`` or ``body``), in the
+        cell's own order: the faithful form keeps it."""
+        parts = {"imports": self.imports, "definitions": self.definitions, "body": self.body}
+        return [(kind, parts[kind][index]) for kind, index in self.order]
+
+    def add(self, kind: str, statement: cst.BaseStatement) -> None:
+        parts = {"imports": self.imports, "definitions": self.definitions, "body": self.body}
+        self.order.append((kind, len(parts[kind])))
+        parts[kind].append(statement)
 
 
 #: Code nested deeper than this (``a and b and ...`` counts one level a term, as libcst builds it)
@@ -56,17 +68,20 @@ def lift_cell(
     displays_result: bool,
     data: DataResolver | None = None,
     imported: frozenset[str] = frozenset(),
+    figures: str | None = None,
 ) -> LiftedCell:
     """Lift one code cell; ``displays_result`` says its last expression's value was shown;
     ``data`` maps a string literal that names a data file beside the notebook to its place in
-    the package's data folder; ``imported`` are the names the notebook's imports bind.
+    the package's data folder; ``imported`` are the names the notebook's imports bind;
+    ``figures`` names the cell when it showed matplotlib figures (they are saved at its end, as
+    the inline backend showed them then).
     Raises :class:`Unliftable` for code nested too deeply, or that libcst cannot read."""
     lifted = LiftedCell()
     try:
         parsed = parse_cell(source)
     except ParseFailure as failure:
         lifted.todos.append(f"not valid Python, kept as a comment: {failure.message}")
-        lifted.body.append(_comment_block(source, "not valid Python"))
+        lifted.add("body", _comment_block(source, "not valid Python"))
         return lifted
     depth = nesting_depth(parsed.tree)
     if depth > MAX_DEPTH:
@@ -77,10 +92,10 @@ def lift_cell(
     problem = _compile_error(parsed.source)
     if problem is not None:  # ast accepts it, the compiler does not: the cell never ran either
         lifted.todos.append(f"not valid Python, kept as a comment: {problem}")
-        lifted.body.append(_comment_block(source, "not valid Python"))
+        lifted.add("body", _comment_block(source, "not valid Python"))
         return lifted
     try:
-        return _lift(parsed, lifted, displays_result, data or _no_data, imported)
+        return _lift(parsed, lifted, displays_result, data or _no_data, imported, figures)
     except RecursionError:
         raise Unliftable("code nested too deeply to lift: split it into named parts") from None
     except cst.ParserSyntaxError as error:
@@ -122,6 +137,7 @@ def _lift(
     displays_result: bool,
     data: DataResolver,
     imported: frozenset[str],
+    figures: str | None,
 ) -> LiftedCell:
     module = cst.parse_module(parsed.source)
     module.code_for_node(module)  # printing recurses a level a node: too deep fails in its cell
@@ -129,7 +145,7 @@ def _lift(
         module = module.visit(MagicLifter(lifted))
     tree = parsed.tree
     if _needs_rewrites(tree, data):  # ast is far quicker than a libcst walk
-        rewrites = _Rewrites(data)
+        rewrites = _Rewrites(data, figures or "figure")
         module = module.visit(rewrites)
         lifted.path_parameters = rewrites.parameters
         lifted.secrets = rewrites.variables
@@ -141,6 +157,10 @@ def _lift(
     for index, statement in enumerate(statements):
         last = index == len(statements) - 1
         _place(lifted, statement, last and displays_result, known)
+    if figures is not None:
+        call = cst.Call(cst.Name("save_figure"), [cst.Arg(cst.SimpleString(quote(figures)))])
+        lifted.add("body", cst.SimpleStatementLine([cst.Expr(call)]))
+        lifted.requirements.append("matplotlib")
     return lifted
 
 
@@ -167,21 +187,21 @@ def _place(
 ) -> None:
     constant = _constant(statement, imported | set(lifted.constants))
     if _is_import(statement):
-        lifted.imports.append(statement)
+        lifted.add("imports", statement)
     elif isinstance(statement, cst.FunctionDef | cst.ClassDef):
-        lifted.definitions.append(statement)
+        lifted.add("definitions", statement)
     elif isinstance(statement, cst.BaseCompoundStatement) and star_imports(statement):
         lifted.todos.append(STAR_BLOCK)
         todo = cst.EmptyLine(comment=cst.Comment(STAR_TODO))
         notes = [line for line in statement.leading_lines if line.comment is not None]
-        lifted.definitions.append(statement.with_changes(leading_lines=[*notes, todo]))
+        lifted.add("definitions", statement.with_changes(leading_lines=[*notes, todo]))
     elif constant is not None:
         lifted.constants.append(constant)
-        lifted.definitions.append(statement)
+        lifted.add("definitions", statement)
     else:
         kept = _display_only(statement, display, lifted)
         if kept is not None:
-            lifted.body.append(kept)
+            lifted.add("body", kept)
 
 
 def _constant(statement: cst.BaseStatement, known: set[str]) -> str | None:
@@ -233,7 +253,11 @@ def _display_only(
     ):
         return statement
     if display:
-        shown = cst.Call(cst.Name("show_result"), [cst.Arg(expr.value)])
+        value = expr.value
+        if isinstance(value, cst.Tuple) and not value.lpar:  # `a, b` shows one tuple
+            value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        shown = cst.Call(cst.Name("show_result"), [cst.Arg(value)])
+        lifted.requirements.append("ipython")  # shown by IPython's plain-text rules
         return statement.with_changes(body=[expr.with_changes(value=shown)])
     if isinstance(expr.value, cst.Call) and not _display_method(expr.value):
         return statement
@@ -269,6 +293,8 @@ def _needs_rewrites(tree: ast.Module, data: DataResolver) -> bool:
                 isinstance(t, ast.Name) and practices.is_secret_name(t.id) for t in node.targets
             ):
                 return True
+        elif isinstance(node, ast.Compare) and _names_main(node):
+            return True
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             text = node.value
             if practices.token_kind(text) or data(text, False) is not None:
@@ -276,13 +302,36 @@ def _needs_rewrites(tree: ast.Module, data: DataResolver) -> bool:
     return False
 
 
+def _names_main(node: ast.Compare) -> bool:
+    """``__name__ == "__main__"``: true in a kernel, where cells run as ``__main__``."""
+    operands = [node.left, *node.comparators]
+    return any(isinstance(o, ast.Name) and o.id == "__name__" for o in operands)
+
+
 class _Rewrites(SecretScrubber):
     """In one walk: credentials become environment variables; ``plt.show()`` saves the figure;
-    ``display(x)`` shows ``x``; data paths point into the package's data folder."""
+    ``display(x)`` shows ``x``; data paths point into the package's data folder; ``__name__``
+    in a comparison is ``"__main__"``, as it was in the kernel."""
 
-    def __init__(self, data: DataResolver) -> None:
+    def leave_Comparison(
+        self, original: cst.Comparison, updated: cst.Comparison
+    ) -> cst.BaseExpression:
+        main = cst.SimpleString('"__main__"')
+        left = updated.left
+        if isinstance(left, cst.Name) and left.value == "__name__":
+            updated = updated.with_changes(left=main)
+        targets = [
+            t.with_changes(comparator=main)
+            if isinstance(t.comparator, cst.Name) and t.comparator.value == "__name__"
+            else t
+            for t in updated.comparisons
+        ]
+        return updated.with_changes(comparisons=targets)
+
+    def __init__(self, data: DataResolver, label: str) -> None:
         super().__init__()
         self.data = data
+        self.label = label
         self.parameters: list[str] = []
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
@@ -294,7 +343,7 @@ class _Rewrites(SecretScrubber):
             and isinstance(func.value, cst.Name)
             and func.value.value in ("plt", "pyplot", "pylab")
         ):
-            return cst.Call(cst.Name("save_figure"))
+            return cst.Call(cst.Name("save_figure"), [cst.Arg(cst.SimpleString(quote(self.label)))])
         if isinstance(func, cst.Name) and func.value == "display" and len(updated.args) == 1:
             return updated.with_changes(func=cst.Name("show_result"))
         if isinstance(func, cst.Name) and func.value in ("Path", "PurePath") and updated.args:

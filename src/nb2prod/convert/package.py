@@ -21,6 +21,7 @@ from nb2prod.convert import templates
 from nb2prod.convert.compiles import check_generated
 from nb2prod.convert.dependencies import dependencies
 from nb2prod.convert.environment import ignored_section, readme_sections
+from nb2prod.convert.faithful import readable_blockers, statements
 from nb2prod.convert.flow import StepFlow, module_level, step_flows
 from nb2prod.convert.lift import LiftedCell, Unliftable, lift_cell
 from nb2prod.convert.literal import Identifier, docstring, ident
@@ -31,15 +32,28 @@ from nb2prod.convert.localmods import (
     read_source,
     rewrite_source,
 )
-from nb2prod.convert.naming import identifier, package_name, unshadowed
-from nb2prod.convert.pipeline import parameters_of, render_main, render_pipeline
+from nb2prod.convert.naming import identifier, package_name, unique, unshadowed
+from nb2prod.convert.pipeline import (
+    parameters_of,
+    render_main,
+    render_pipeline,
+    render_shared_pipeline,
+)
 from nb2prod.convert.readme import render_readme
 from nb2prod.convert.recorded import choose_target, data_inputs, data_tests, lock_provenance
 from nb2prod.convert.render import StepModule, code_of, has_body, render_step
 from nb2prod.convert.secrets import leaks, notebook_secrets, withhold
+from nb2prod.convert.shared import render_shared
 from nb2prod.convert.shipping import MAX_DATA_FILE, DataShipper
 from nb2prod.convert.steps import Step, cell_key, split_steps
-from nb2prod.convert.testgen import GeneratedTest, function_tests, output_tests, render_tests
+from nb2prod.convert.testgen import (
+    GeneratedTest,
+    figure_count,
+    figure_tests,
+    function_tests,
+    output_tests,
+    render_tests,
+)
 from nb2prod.convert.toplevel import awaits
 from nb2prod.errors import NotebookError
 from nb2prod.findings import Finding, Report, Severity
@@ -114,6 +128,14 @@ class _Builder:
             rewrite = LocalImports(set(self.local), self.name)
             for lifted in self.lifted.values():
                 lifted.imports = [_visited(s, rewrite) for s in lifted.imports]
+        lifted_by_cell: dict[object, LiftedCell] = dict(self.lifted)
+        self.reasons = readable_blockers(statements(self.steps, lifted_by_cell))
+        self.shared = (
+            unique("steps", set(self.local) | {s.name for s in self.steps})
+            if self.reasons
+            else None
+        )
+        self.running_steps: set[str] | None = None
         self.constants = {n: c for c, lifted in self.lifted.items() for n in lifted.constants}
         self.flows = step_flows(
             self.steps, self.code, [p.name for p in self.parameters], self.constants
@@ -129,7 +151,10 @@ class _Builder:
 
     def _lift(self, cell: Analysed, imported: frozenset[str]) -> LiftedCell:
         try:
-            return lift_cell(cell.cell.source, _displays(cell), self.shipper.literal, imported)
+            figures = f"cell-{cell.number}" if figure_count(cell) else None
+            return lift_cell(
+                cell.cell.source, _displays(cell), self.shipper.literal, imported, figures
+            )
         except Unliftable as error:
             raise NotebookError(self.notebook.path, f"cell {cell.number}: {error}") from None
 
@@ -137,17 +162,10 @@ class _Builder:
         package = Package(self.name)
         files = package.files
         base = f"src/{self.name}"
-        homes = self._homes()
-        for step, flow in zip(self.steps, self.flows, strict=True):
-            module = StepModule(step, flow, [self.lifted[c] for c in step.cells])
-            module.extra_imports = self._extra_imports(step, flow, homes)
-            if has_body(module) or any(lifted.definitions for lifted in module.lifted):
-                files[f"{base}/{step.name}.py"] = render_step(module, self.name, self.notebook_name)
-        running = [(s, f) for s, f in zip(self.steps, self.flows, strict=True) if self._runs(s)]
-        awaiting = frozenset(s.name for s in self.steps if awaits(self._body(s)))
-        files[f"{base}/pipeline.py"] = render_pipeline(
-            self.name, self.notebook_name, running, self.parameters, awaiting
-        )
+        if self.reasons:
+            homes, results, exact = self._shared_files(files, base)
+        else:
+            homes, results, exact = self._readable_files(files, base)
         files.update(self._fixed_modules(base))
         for local_name, origin in self.local.items():
             for relative, path in module_files(local_name, origin).items():
@@ -158,12 +176,13 @@ class _Builder:
             files[f"{base}/data/{shipped}"] = content
         known = notebook_secrets(self.notebook)  # never in a test, and redacted anywhere else
         tests = output_tests(self.steps) + function_tests(self.steps, homes, self.name)
+        tests += figure_tests(self.steps, self.name)
         tests = [test for test in tests if not leaks(test.code, known)]
         checks = data_tests(self.inputs, self.name, {t.name for t in tests})
         tests += checks.values()
         files["tests/conftest.py"] = templates.fill(templates.CONFTEST, package=self.name)
         files["tests/test_notebook.py"] = render_tests(
-            tests, self.name, self.notebook_name, self.title, self._results(running)
+            tests, self.name, self.notebook_name, self.title, results, exact
         )
         files["pyproject.toml"] = self._pyproject()
         files["Dockerfile"] = self._dockerfile()
@@ -179,6 +198,46 @@ class _Builder:
             for relative in module_files(local_name, origin)
         )
         return package
+
+    def _readable_files(
+        self, files: dict[str, str | bytes], base: str
+    ) -> tuple[dict[str, str], list[str], bool]:
+        """One module a step, the values handed between steps as arguments: the function
+        homes, the names ``run()`` returns, and that it returns exactly those."""
+        homes = self._homes()
+        for step, flow in zip(self.steps, self.flows, strict=True):
+            module = StepModule(step, flow, [self.lifted[c] for c in step.cells])
+            module.extra_imports = self._extra_imports(step, flow, homes)
+            if has_body(module) or any(lifted.definitions for lifted in module.lifted):
+                files[f"{base}/{step.name}.py"] = render_step(module, self.name, self.notebook_name)
+        running = [(s, f) for s, f in zip(self.steps, self.flows, strict=True) if self._runs(s)]
+        awaiting = frozenset(s.name for s in self.steps if awaits(self._body(s)))
+        files[f"{base}/pipeline.py"] = render_pipeline(
+            self.name, self.notebook_name, running, self.parameters, awaiting
+        )
+        return homes, self._results(running), True
+
+    def _shared_files(
+        self, files: dict[str, str | bytes], base: str
+    ) -> tuple[dict[str, str], list[str], bool]:
+        """The faithful form: one module of steps sharing the notebook's namespace."""
+        module_name = self.shared
+        assert module_name is not None
+        header = f"{self.title}: the steps of {self.notebook_name}, in notebook order."
+        lifted: dict[object, LiftedCell] = dict(self.lifted)
+        module = render_shared(self.steps, lifted, self.name, header, self.reasons)
+        files[f"{base}/{module_name}.py"] = module.source
+        files[f"{base}/pipeline.py"] = render_shared_pipeline(
+            self.name,
+            self.notebook_name,
+            Identifier(module_name),
+            module.running,
+            self.parameters,
+            frozenset(module.awaiting),
+            module.results,
+        )
+        self.running_steps = set(module.running)
+        return dict.fromkeys(module.pure, module_name), module.sure, False
 
     def _fixed_modules(self, base: str) -> dict[str, str]:
         """``__main__``, ``__init__`` and ``_support``: the same in every package but for names."""
@@ -209,7 +268,12 @@ class _Builder:
 
     def _runs(self, step: Step) -> bool:
         """A step with statements to run (not only imports and definitions) has a function."""
+        if self.running_steps is not None:
+            return step.name in self.running_steps
         return any(self.lifted[cell].body for cell in step.cells)
+
+    def _module_of(self, step: Step) -> str:
+        return f"{self.name}.{self.shared or step.name}"
 
     def _homes(self) -> dict[str, str]:
         """The module of each function and class the notebook defines."""
@@ -243,19 +307,15 @@ class _Builder:
                 wanted += _import_binding(self.lifted[source], name)
         return wanted
 
-    def _globals_in_definitions(self) -> list[str]:
-        """Functions that read a variable step code sets: at module level they cannot see it."""
-        body_names = {name for flow in self.flows for name in flow.defines}
-        found: list[str] = []
-        for cell in self.lifted:
-            for function, reads in sorted(cell.facts.deferred.items()):
-                hidden = sorted(reads & body_names)
-                if hidden:
-                    found.append(
-                        f"`{function}` (cell {cell.number}) reads {', '.join(hidden)}, which step "
-                        "code sets: make it a parameter of the function"
-                    )
-        return found
+    def _kept_in_order(self) -> list[str]:
+        """The README's word on the faithful form, when it was used."""
+        if not self.reasons:
+            return []
+        return [
+            f"The cells' code is kept in notebook order in `{self.shared}.py`, sharing one "
+            f"namespace as in the kernel, because {reason}"
+            for reason in self.reasons
+        ]
 
     def _python(self) -> str:
         """The recorded Python, else the notebook's, else this one (``X.Y``): one nb2prod can
@@ -308,7 +368,7 @@ class _Builder:
             "parameters": self.parameters,
             "todos": [t for s in self.steps for c in s.cells for t in self.lifted[c].todos]
             + [f"`{p}` was not shipped: {why}" for p, why in sorted(self.shipper.withheld.items())]
-            + self._globals_in_definitions(),
+            + self._kept_in_order(),
             "secrets": sorted({v for lifted in self.lifted.values() for v in lifted.secrets}),
             "findings": self.report.findings,
             "tests": len(tests) + 1,
@@ -322,8 +382,8 @@ class _Builder:
         cells = {
             cell_key(cell): {
                 "cell": cell.number,
-                "module": f"{self.name}.{step.name}",
-                "function": f"{self.name}.{step.name}.{step.name}" if self._runs(step) else None,
+                "module": self._module_of(step),
+                "function": f"{self._module_of(step)}.{step.name}" if self._runs(step) else None,
                 "tests": sorted(by_cell.get(cell_key(cell), [])),
             }
             for step in self.steps

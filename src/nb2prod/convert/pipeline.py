@@ -99,6 +99,42 @@ def render_pipeline(
     return "\n".join(lines) + "\n"
 
 
+def render_shared_pipeline(
+    package: Identifier,
+    notebook: str,
+    module: Identifier,
+    running: list[str],
+    parameters: list[Parameter],
+    awaiting: frozenset[str],
+    results: list[str],
+) -> str:
+    """``run(params) -> results`` for the faithful form: the parameters become globals of the
+    steps' module, as the parameters cell made them globals of the kernel, then each step runs."""
+    lines = [docstring(f"The steps of {notebook}, in notebook order."), ""]
+    lines += ["from __future__ import annotations", ""]
+    lines += ["import asyncio", ""] if awaiting else []
+    lines += ["from typing import Any", ""]
+    lines += [f"from {package} import {module} as _steps", "", ""]
+    kept = "".join(f"    {quote(n)},\n" for n in results)
+    lines += [f"RESULTS = (\n{kept})" if results else "RESULTS: tuple[str, ...] = ()"]
+    lines += ['"""The names the steps bind, in the order they first bind them."""', "", ""]
+    signature = ", ".join(f"{p.name}: {p.kind} = {p.default}" for p in parameters)
+    header = f"def run({signature}) -> dict[str, Any]:"
+    if len(header) > 100:
+        params = "".join(f"    {p.name}: {p.kind} = {p.default},\n" for p in parameters)
+        header = f"def run(\n{params}) -> dict[str, Any]:"
+    lines += [header, '    """Run the notebook\'s steps in order; returns the names they bound."""']
+    lines += [f"    _steps.{p.name} = {p.name}" for p in parameters]
+    calls = [
+        f"loop.run_until_complete(_steps.{name}())" if name in awaiting else f"_steps.{name}()"
+        for name in running
+    ]
+    lines += _on_one_loop(calls) if awaiting else [f"    {call}" for call in calls]
+    lines.append("    namespace = vars(_steps)")
+    lines.append("    return {name: namespace[name] for name in RESULTS if name in namespace}")
+    return "\n".join(lines) + "\n"
+
+
 def _on_one_loop(calls: list[str]) -> list[str]:
     """The step calls, inside one event loop that the steps which await share, as the
     notebook's cells shared the kernel's loop."""

@@ -75,7 +75,11 @@ def _imports(module: StepModule, package: str, code: str) -> list[str]:
             lines.append(text)
     if "Path" in used and not any(_binds_any(line, {"Path"}) for line in lines):
         lines.append("from pathlib import Path")
-    support = sorted(name for name in ("show_result", "save_figure", "data_path") if name in used)
+    support = sorted(
+        name
+        for name in ("show_result", "save_figure", "data_path", "display")
+        if name in used and f"def {name}(" not in code
+    )
     if support:
         lines.append(f"from {package}._support import {', '.join(support)}")
     return lines
