@@ -15,28 +15,13 @@ from functools import lru_cache
 from typing import Any
 
 from nb2prod.analysis.escapes import transform_escapes
+from nb2prod.magic_table import AUTOMAGICS
 
 #: What parsing or compiling code may raise: code too deep for the parser is a MemoryError or a
 #: RecursionError, never a crash.
 PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
 _RUN_FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 _FLAGS = ast.PyCF_ONLY_AST | _RUN_FLAGS
-
-#: Cell magics whose body is Python run in the user's namespace.
-PYTHON_BODY_MAGICS = frozenset({"capture", "time", "prun", "debug"})
-#: Cell magics whose body is Python run in a scope of its own (names do not leak).
-ISOLATED_BODY_MAGICS = frozenset({"timeit"})
-#: Cell magics whose body is not Python and which bind no names.
-FOREIGN_BODY_MAGICS = frozenset(
-    {
-        "bash", "sh", "script", "html", "HTML", "javascript", "js", "latex", "markdown", "svg",
-        "perl", "ruby", "writefile", "file", "python2", "python3", "pypy", "system", "sx",
-        "md", "dot", "mermaid", "pip", "conda",
-    }
-)  # fmt: skip
-#: Line magics whose argument is a Python statement run in the user's namespace.
-PYTHON_ARG_LINE_MAGICS = frozenset({"time", "prun", "debug"})
-
 
 #: Why a cell Python cannot compile because it is nested too deeply (IPython cannot run it either).
 TOO_DEEP_TO_COMPILE = "code nested too deeply for Python to compile"
@@ -79,18 +64,6 @@ def parse_cell(source: str) -> Parsed:
         except PARSE_ERRORS as exc:
             error = _shifted(exc, offset)  # the rewritten cell's error is the one to show
     raise _failure(error) from None
-
-
-#: Line magics IPython runs without their ``%`` in a one-line cell (automagic) when no variable of
-#: that name exists; only names rarely used as variables.
-AUTOMAGICS = frozenset(
-    {"pwd", "ls", "cd", "run", "timeit", "who", "whos", "who_ls", "pycat", "pinfo", "mkdir",
-     "rmdir", "history", "alias", "unalias", "rehashx", "bookmark", "dhist", "pushd", "popd",
-     "load_ext", "reload_ext", "unload_ext", "matplotlib", "pylab", "env", "precision", "xmode",
-     "config", "autoreload", "aimport", "lsmagic", "magic", "quickref", "less", "more", "man",
-     "clear", "ldir", "lf", "ll", "lk", "lx", "rm", "mv", "cp", "rep", "pdoc", "pdef", "psource",
-     "pfile", "psearch", "reset_selective", "colors", "doctest_mode", "killbgscripts", "notebook"}
-)  # fmt: skip
 
 
 def _automagic(source: str) -> str:

@@ -10,27 +10,18 @@ from __future__ import annotations
 
 import ast
 import itertools
-import re
 from typing import TYPE_CHECKING
 
 from nb2prod.analysis import practices
 from nb2prod.analysis.facts import CellFacts, Magic, Note
-from nb2prod.analysis.ipython import (
-    FOREIGN_BODY_MAGICS,
-    ISOLATED_BODY_MAGICS,
-    PARSE_ERRORS,
-    PYTHON_ARG_LINE_MAGICS,
-    PYTHON_BODY_MAGICS,
-    ParseFailure,
-    ipython_call,
-    parse_cell,
-)
+from nb2prod.analysis.ipython import PARSE_ERRORS, ParseFailure, ipython_call, parse_cell
+from nb2prod.magic_table import Code, meaning, python_code
 
 if TYPE_CHECKING:
     from nb2prod.analysis.visitor import CellVisitor
 
-_OPAQUE_LINE_MAGICS = {"run": "runs a script", "load": "loads code from a file", "ed": "edits code"}
 _CAPTURE_FLAGS = ("--no-stderr", "--no-stdout", "--no-display")
+_INSTALLERS = ("pip", "conda", "mamba", "micromamba")
 
 
 def handle_ipython_call(visitor: CellVisitor, node: ast.Call) -> bool:
@@ -57,49 +48,43 @@ def _line_magic(visitor: CellVisitor, node: ast.Call, name: str, argument: str) 
     pos = visitor.pos(node)
     facts = visitor.facts
     facts.magics.append(Magic("line", name, argument, pos))
-    if name in PYTHON_ARG_LINE_MAGICS:
-        _run_python(visitor, argument, node.lineno - 1 + visitor.line_base, isolated=False)
-    elif name == "timeit":
-        _run_python(visitor, _strip_options(argument), node.lineno - 1 + visitor.line_base, True)
-    elif name in _OPAQUE_LINE_MAGICS:
+    found = meaning("line", name)
+    code = python_code("line", name, argument)
+    if code is not None:
+        isolated = found.code is Code.REPEATED
+        _run_python(visitor, code, node.lineno - 1 + visitor.line_base, isolated)
+    elif found.code is Code.HIDDEN:
         detail = f"%{name} {argument}".strip()
-        facts.opaque.append(Note("magic", pos, f"`{detail}`, which {_OPAQUE_LINE_MAGICS[name]}"))
-    elif name == "store":
-        _store(visitor, node, argument)
-    elif name in ("pip", "conda", "mamba") and practices.is_pip_install(f"{name} {argument}"):
+        facts.opaque.append(Note("magic", pos, f"`{detail}`, which {found.why}"))
+    elif found.code is Code.BINDS:
+        _BINDERS[name](visitor, node, name, argument)
+    elif found.code is Code.CLEARS and "-f" in argument.split():
+        facts.opaque.append(Note("magic", pos, f"`%{name}`, which clears the namespace"))
+    if name in _INSTALLERS and practices.is_pip_install(f"{name} {argument}"):
         facts.notes.append(Note("pip-install", pos, f"%{name} {argument}"))
-    elif name == "pylab":
-        _pylab(visitor, node, argument)
-    elif name in ("R", "Rpull"):
-        for output in _r_outputs(name, argument):
-            visitor.bind(output, node)
-    elif name == "reset" and "-f" in argument.split():
-        facts.opaque.append(Note("magic", pos, "`%reset`, which clears the namespace"))
 
 
 def _cell_magic(visitor: CellVisitor, node: ast.Call, name: str, line: str, body: str) -> None:
     pos = visitor.pos(node)
     facts = visitor.facts
     facts.magics.append(Magic("cell", name, line, pos))
-    body_base = node.lineno + visitor.line_base
-    if name in PYTHON_BODY_MAGICS:
-        _run_python(visitor, body, body_base, isolated=False)
+    found = meaning("cell", name)
+    code = python_code("cell", name, line, body)
+    if code is not None:  # the code starts on the magic's own line
+        _run_python(visitor, code, node.lineno - 1 + visitor.line_base, found.code is Code.REPEATED)
         if name == "capture":
             target = next((w for w in line.split() if w not in _CAPTURE_FLAGS), None)
             if target and target.isidentifier():
                 visitor.bind(target, node)
-    elif name in ISOLATED_BODY_MAGICS:
-        setup = _strip_options(line)  # `%%timeit -n1 data = load()`: the setup the body uses
-        _run_python(visitor, f"{setup}\n{body}", body_base - 1, isolated=True)
-    elif name in FOREIGN_BODY_MAGICS:
+    elif found.code is Code.FOREIGN:
         for output in _script_outputs(line):
             visitor.bind(output, node)
-    elif name == "R":
+    elif found.code is Code.BINDS:
         for output in _r_outputs(name, line):
             visitor.bind(output, node)
     else:
         facts.opaque.append(Note("magic", pos, f"the `%%{name}` cell magic"))
-    if name in ("pip", "conda") and practices.is_pip_install(f"{name} {line}"):
+    if name in _INSTALLERS and practices.is_pip_install(f"{name} {line}"):
         facts.notes.append(Note("pip-install", pos, f"%%{name} {line}"))
 
 
@@ -133,7 +118,7 @@ _PYLAB_NAMES = ("numpy", "matplotlib", "pylab", "mlab", "pyplot", "np", "plt", "
                 "figsize", "getfigs")  # fmt: skip
 
 
-def _pylab(visitor: CellVisitor, node: ast.Call, argument: str) -> None:
+def _pylab(visitor: CellVisitor, node: ast.Call, name: str, argument: str) -> None:
     """``%pylab`` imports numpy and matplotlib, then star-imports numpy and pylab."""
     if "--no-import-all" not in argument.split():
         for module in ("numpy", "pylab"):
@@ -147,7 +132,7 @@ def _pylab(visitor: CellVisitor, node: ast.Call, argument: str) -> None:
         visitor.bind(name, node)
 
 
-def _store(visitor: CellVisitor, node: ast.Call, argument: str) -> None:
+def _store(visitor: CellVisitor, node: ast.Call, name: str, argument: str) -> None:
     words = argument.split()
     if not words or words[0] != "-r":
         return
@@ -158,13 +143,13 @@ def _store(visitor: CellVisitor, node: ast.Call, argument: str) -> None:
         visitor.bind(name, node)
 
 
-_TIMEIT_OPTIONS = re.compile(r"^(?:\s*-[nrp]\s*\d+|\s*-[oqtc]\b)*\s*")
+def _r_line(visitor: CellVisitor, node: ast.Call, name: str, argument: str) -> None:
+    for output in _r_outputs(name, argument):
+        visitor.bind(output, node)
 
 
-def _strip_options(argument: str) -> str:
-    """``-n 10 -r 3 f(x)`` -> ``f(x)`` for ``%timeit``, quotes and all."""
-    options = _TIMEIT_OPTIONS.match(argument)
-    return argument[options.end() :] if options else argument
+#: How each line magic that binds names (``Code.BINDS``) reads them from its arguments.
+_BINDERS = {"store": _store, "pylab": _pylab, "R": _r_line, "Rpull": _r_line}
 
 
 def _script_outputs(line: str) -> list[str]:

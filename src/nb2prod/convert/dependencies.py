@@ -1,4 +1,5 @@
-"""The distributions a generated package needs: from the notebook's imports, its ``!pip install``
+"""The distributions a generated package needs: from the notebook's imports and those of the
+user's own modules it ships (``localmods``: beside it, or written by it), its ``!pip install``
 lines, and what some calls need without an import (``load_wine(as_frame=True)`` needs pandas).
 Names (with the version specifiers a ``pip install`` line gave) only: pinning versions is the lock
 file's job. Every entry is rebuilt from checked parts (``metadata_values.requirement_line``): a
@@ -12,6 +13,7 @@ import sys
 from nb2prod import metadata_values as mv
 from nb2prod.analysis.context import Analysed
 from nb2prod.analysis.ipython import ParseFailure, parse_cell
+from nb2prod.convert.localmods import local_imports, top_name, written_modules
 from nb2prod.deps.mapping import ALIASES, is_local
 
 #: Methods and functions that need a distribution the notebook does not import.
@@ -25,11 +27,13 @@ _PLOTS = frozenset({"plot", "hist", "boxplot", "scatter_matrix"})
 def dependencies(code: list[Analysed], requirements: list[str], notebook_dir: str) -> list[str]:
     """Sorted distribution names."""
     modules = {i.module.split(".")[0] for c in code for i in c.facts.imports if not i.level}
+    modules |= local_imports(code, notebook_dir)
+    written = {top_name(path) for path in written_modules(code)}
     found = {
         ALIASES.get(m, m)
         for m in modules
         if m and m not in sys.stdlib_module_names and m != "__future__"
-        and not is_local(m, notebook_dir)
+        and m not in written and not is_local(m, notebook_dir)
     }  # fmt: skip
     found |= _implied(code, modules)
     found |= set(requirements)

@@ -1,16 +1,21 @@
-"""The user's own modules beside the notebook (``helpers.py``, ``utils/``): copied into the
-package, and imports of them rewritten to import from the package (they are not distributions to
-lock)."""
+"""The user's own modules: those beside the notebook (``helpers.py``, ``utils/``) and those the
+notebook writes itself (``%%writefile helpers.py``). Copied into the package, and imports of them
+rewritten to import from the package: they are not distributions to lock, but what they import
+is."""
 
 from __future__ import annotations
 
 import ast
+import keyword
 import os
+import posixpath
 
 import libcst as cst
 
 from nb2prod.analysis.context import Analysed
+from nb2prod.analysis.ipython import ParseFailure, ipython_call, parse_cell
 from nb2prod.errors import NotebookError
+from nb2prod.magic_table import Lift, meaning, writefile_target
 from nb2prod.safefiles import read_inside
 
 _MAX_FILES = 200
@@ -18,13 +23,18 @@ _MAX_SOURCE = 4 * 1024 * 1024
 
 
 def local_modules(code: list[Analysed], notebook_dir: str) -> dict[str, str]:
-    """Modules beside the notebook that it imports, directly or through each other -> their
-    file or folder."""
+    """Modules beside the notebook that it imports, directly, through each other or through the
+    modules it writes -> their file or folder. A module the notebook writes is not one of them:
+    the cell's text, not the file a past run left, is what a fresh run imports."""
+    written = written_modules(code)
+    skipped = {top_name(path) for path in written}
     wanted = [i.module.split(".")[0] for c in code for i in c.facts.imports if not i.level]
+    for source in written.values():
+        wanted += _imported_modules(source)
     found: dict[str, str] = {}
     while wanted:
         name = wanted.pop(0)
-        if not name or name in found:
+        if not name or name in found or name in skipped:
             continue
         base = os.path.join(notebook_dir, name)
         origin = base + ".py" if os.path.isfile(base + ".py") else base
@@ -47,6 +57,67 @@ def read_source(path: str, notebook_dir: str) -> str | None:
     except NotebookError:
         return None
     return data.decode("utf-8", errors="replace")
+
+
+def written_modules(code: list[Analysed]) -> dict[str, str]:
+    """The modules the notebook writes itself (``%%writefile helpers.py``, ``%%file``): their path
+    in the package -> their source, the cells' text in notebook order (``-a`` appends). Only
+    files Python can import beside the notebook (``helpers.py``, ``utils/io.py``)."""
+    written: dict[str, str] = {}
+    for cell in code:
+        for path, append, body in _writefile_cells(cell.cell.source):
+            module = module_path(path)
+            if module is not None:
+                written[module] = written.get(module, "") + body if append else body
+    return dict(sorted(written.items()))
+
+
+def _writefile_cells(source: str) -> list[tuple[str, bool, str]]:
+    """``(path, append, body)`` of a ``%%writefile`` cell, as IPython reads it."""
+    if "%%" not in source:
+        return []
+    try:
+        tree = parse_cell(source).tree
+    except ParseFailure:
+        return []
+    found: list[tuple[str, bool, str]] = []
+    for node in ast.walk(tree):
+        call = ipython_call(node) if isinstance(node, ast.Call) else None
+        if call is None or call.method != "run_cell_magic" or len(call.args) != 3:
+            continue
+        name, line, body = call.args
+        target = writefile_target(line) if meaning("cell", name).lift is Lift.MODULE else None
+        if target is not None:
+            found.append((*target, body))
+    return found
+
+
+def module_path(path: str) -> str | None:
+    """Where a file the notebook writes goes in the package when Python can import it from the
+    notebook's folder (``./helpers.py`` -> ``helpers.py``, ``utils/io.py``), else None."""
+    relative = posixpath.normpath(path.replace("\\", "/"))
+    parts = relative.split("/")
+    if relative.startswith("/") or not relative.endswith(".py"):
+        return None
+    parts[-1] = parts[-1].removesuffix(".py")
+    if not all(p.isidentifier() and not keyword.iskeyword(p) for p in parts):
+        return None
+    return relative
+
+
+def top_name(relative: str) -> str:
+    """``utils/io.py`` -> ``utils``; ``helpers.py`` -> ``helpers``: the name imports use."""
+    return relative.split("/")[0].removesuffix(".py")
+
+
+def local_imports(code: list[Analysed], notebook_dir: str) -> set[str]:
+    """What the user's own modules the package ships import (top-level names, the modules
+    themselves included): beside the notebook and written by it, transitively."""
+    sources = list(written_modules(code).values())
+    for name, origin in local_modules(code, notebook_dir).items():
+        for path in module_files(name, origin).values():
+            sources.append(read_source(path, notebook_dir) or "")
+    return {name for source in sources for name in _imported_modules(source)}
 
 
 def _imported_modules(source: str) -> list[str]:

@@ -4,23 +4,30 @@ Python where Python has an equivalent, a visible ``# TODO(nb2prod)`` where it ha
 from __future__ import annotations
 
 import shlex
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from nb2prod.analysis import practices
 from nb2prod.convert.literal import comment, quote, quote_value
+from nb2prod.convert.localmods import module_path
+from nb2prod.magic_table import Form, Lift, meaning, python_code, writefile_target
 
 if TYPE_CHECKING:
     from nb2prod.convert.lift import LiftedCell
 
-#: Line magics that only change the interactive session: dropped.
-_SESSION_MAGICS = frozenset(
-    {"matplotlib", "load_ext", "reload_ext", "autoreload", "aimport", "config", "pinfo", "pinfo2",
-     "who", "whos", "who_ls", "lsmagic", "precision", "xmode", "pdb", "colors", "history",
-     "reset", "pwd", "ls", "magic", "quickref", "doctest_mode", "notebook"}
-)  # fmt: skip
 _SHELL_SYNTAX = frozenset("|&;<>(){}$`*?~")
+
+
+@dataclass(frozen=True)
+class _Note:
+    """A magic dropped with a comment saying why."""
+
+    text: str
+
+
+_Replacement = list[cst.BaseStatement] | str | _Note | None
 
 
 class MagicLifter(cst.CSTTransformer):
@@ -45,9 +52,11 @@ class MagicLifter(cst.CSTTransformer):
             return (
                 cst.RemovalSentinel.REMOVE if not updated.leading_lines else _keep_comments(updated)
             )
+        if isinstance(replacement, _Note):
+            return _commented(updated, f"nb2prod: {replacement.text}")
         if isinstance(replacement, str):
             self.lifted.todos.append(replacement)
-            return _todo(updated, replacement)
+            return _commented(updated, f"TODO(nb2prod): {replacement}")
         if target is not None and len(replacement) == 1:
             value = replacement[0]
             assert isinstance(value, cst.SimpleStatementLine)
@@ -61,17 +70,15 @@ class MagicLifter(cst.CSTTransformer):
             first = first.with_changes(leading_lines=lines)
         return cst.FlattenSentinel([first, *rest])
 
-    def _replace(
-        self, method: str, args: list[str], assigned: bool
-    ) -> list[cst.BaseStatement] | str | None:
-        """Statements to put instead, a TODO text, or None to drop the line."""
+    def _replace(self, method: str, args: list[str], assigned: bool) -> _Replacement:
+        """Statements to put instead, a TODO text, a note, or None to drop the line."""
         if method in ("system", "getoutput"):
             return self._shell(args[0], capture=assigned or method == "getoutput")
         if method == "run_line_magic":
-            return self._line_magic(args[0], args[1])
-        return self._cell_magic(args[0], args[1], args[2])
+            return self._magic("line", args[0], args[1], "", assigned)
+        return self._magic("cell", args[0], args[1], args[2], assigned)
 
-    def _shell(self, command: str, capture: bool) -> list[cst.BaseStatement] | str | None:
+    def _shell(self, command: str, capture: bool) -> _Replacement:
         if practices.is_pip_install(command):
             self.lifted.requirements.extend(_requirements(command))
             return None
@@ -86,30 +93,60 @@ class MagicLifter(cst.CSTTransformer):
         call += ", capture_output=True, text=True).stdout.splitlines()" if capture else ")"
         return [cst.parse_statement(call + "\n")]
 
-    def _line_magic(self, name: str, argument: str) -> list[cst.BaseStatement] | str | None:
-        if name in ("time", "prun", "capture"):
-            return _statements(argument) or f"%{name} {argument}"
-        if name == "timeit":
-            return f"%timeit {argument} (a timing, not part of the results)"
-        if name in ("pip", "conda") and practices.is_pip_install(f"{name} {argument}"):
-            self.lifted.requirements.extend(_requirements(argument))
+    def _magic(self, form: Form, name: str, line: str, body: str, assigned: bool) -> _Replacement:
+        """What the table says ``%name line`` (or ``%%name line`` over ``body``) becomes."""
+        found = meaning(form, name)
+        written = f"{'%' if form == 'line' else '%%'}{name} {line}".strip()
+        if found.lift is Lift.UNWRAP:
+            code = python_code(form, name, line, body) or ""
+            return (_statements(code) or written) if code.strip() else None
+        if found.lift is Lift.NOTE:
+            return _Note(f"dropped `{written}`: {found.why}")
+        if found.lift is Lift.REQUIREMENT:
+            if practices.is_pip_install(f"{name} {line}"):
+                self.lifted.requirements.extend(_requirements(line))
+                return None
+            return f"{written} (changes the installed packages)"
+        if found.lift is Lift.MODULE:
+            return self._written(line, body) or f"{written} (no file name)"
+        if found.lift is Lift.EQUIVALENT:
+            return self._equivalent(name, line, assigned)
+        if found.lift is Lift.DROP:
             return None
-        if name in _SESSION_MAGICS:
-            return None
-        if name == "env" and "=" in argument:
-            key, _, value = argument.partition("=")
+        return f"{written} ({found.why})"
+
+    def _equivalent(self, name: str, argument: str, assigned: bool) -> _Replacement:
+        """``%env`` and ``%set_env`` set ``os.environ``; ``%sx`` and ``%mkdir`` run commands."""
+        if name in ("env", "set_env"):
+            key, equals, value = argument.strip().partition("=")
+            if not equals and name == "set_env":
+                key, _, value = argument.strip().partition(" ")
+            if not key.strip() or not (equals or name == "set_env"):
+                return None  # `%env` or `%env HOME` only shows the environment
             self.lifted.needs_os = True
             variable, setting = quote(key.strip()), quote(value.strip())
             return [cst.parse_statement(f"os.environ[{variable}] = {setting}\n")]
-        return f"%{name} {argument}".strip()
+        if name in ("sx", "system"):
+            return self._shell(argument, capture=True)
+        return self._shell(f"{name} {argument}", capture=assigned)
 
-    def _cell_magic(self, name: str, line: str, body: str) -> list[cst.BaseStatement] | str:
-        if name in ("capture", "time", "prun"):
-            return _statements(body) or f"%%{name} {line}"
-        if name == "writefile" and line.strip():
-            path = line.split()[-1]
-            return [cst.parse_statement(f"Path({quote(path)}).write_text({quote(body)})\n")]
-        return f"%%{name} {line} cell magic, not lifted".replace("  ", " ")
+    def _written(self, line: str, body: str) -> _Replacement:
+        """``%%writefile helpers.py``: the package ships the module (see ``localmods``); any
+        other file is written where the notebook wrote it, relative to the working folder."""
+        target = writefile_target(line)
+        if target is None:
+            return None
+        path, append = target
+        module = module_path(path)
+        if module is not None:
+            dotted = module.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+            return _Note(f"`{path}` is shipped in the package as its module `{dotted}`")
+        if append:
+            code = f"with open({quote(path)}, 'a', encoding='utf-8') as handle:\n"
+            code += f"    handle.write({quote(body)})\n"
+        else:
+            code = f"Path({quote(path)}).write_text({quote(body)}, encoding='utf-8')\n"
+        return [cst.parse_statement(code)]
 
 
 def _ipython_call(value: cst.BaseExpression | None) -> tuple[str, list[str]] | None:
@@ -152,13 +189,14 @@ def _requirements(command: str) -> list[str]:
     return [w for w in after if not w.startswith("-") and "/" not in w and not w.startswith(".")]
 
 
-def _todo(statement: cst.SimpleStatementLine, text: str) -> cst.SimpleStatementLine:
-    todo = cst.Comment(comment(f"TODO(nb2prod): {' '.join(text.split())}"))
+def _commented(statement: cst.SimpleStatementLine, text: str) -> cst.SimpleStatementLine:
+    """``pass  # text``, in the place of the magic, its comments kept."""
+    note = cst.Comment(comment(" ".join(text.split())))
     return cst.SimpleStatementLine(
         [cst.Pass()],
         leading_lines=statement.leading_lines,
         trailing_whitespace=cst.TrailingWhitespace(
-            whitespace=cst.SimpleWhitespace("  "), comment=todo
+            whitespace=cst.SimpleWhitespace("  "), comment=note
         ),
     )
 
