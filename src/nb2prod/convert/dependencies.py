@@ -13,7 +13,7 @@ import sys
 from nb2prod import metadata_values as mv
 from nb2prod.analysis.context import Analysed
 from nb2prod.analysis.ipython import ParseFailure, parse_cell
-from nb2prod.convert.localmods import local_imports, top_name, written_modules
+from nb2prod.convert.localmods import user_modules
 from nb2prod.deps.mapping import ALIASES, is_local
 
 #: Methods and functions that need a distribution the notebook does not import.
@@ -27,13 +27,13 @@ _PLOTS = frozenset({"plot", "hist", "boxplot", "scatter_matrix"})
 def dependencies(code: list[Analysed], requirements: list[str], notebook_dir: str) -> list[str]:
     """Sorted distribution names."""
     modules = {i.module.split(".")[0] for c in code for i in c.facts.imports if not i.level}
-    modules |= local_imports(code, notebook_dir)
-    written = {top_name(path) for path in written_modules(code)}
+    shipped = user_modules(code, notebook_dir)
+    modules |= shipped.imports()
     found = {
         ALIASES.get(m, m)
         for m in modules
         if m and m not in sys.stdlib_module_names and m != "__future__"
-        and m not in written and not is_local(m, notebook_dir)
+        and m not in shipped.names and not is_local(m, notebook_dir)
     }  # fmt: skip
     found |= _implied(code, modules)
     found |= set(requirements)

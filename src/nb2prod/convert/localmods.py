@@ -9,6 +9,7 @@ import ast
 import keyword
 import os
 import posixpath
+from dataclasses import dataclass, field
 
 import libcst as cst
 
@@ -110,14 +111,38 @@ def top_name(relative: str) -> str:
     return relative.split("/")[0].removesuffix(".py")
 
 
-def local_imports(code: list[Analysed], notebook_dir: str) -> set[str]:
-    """What the user's own modules the package ships import (top-level names, the modules
-    themselves included): beside the notebook and written by it, transitively."""
-    sources = list(written_modules(code).values())
-    for name, origin in local_modules(code, notebook_dir).items():
-        for path in module_files(name, origin).values():
-            sources.append(read_source(path, notebook_dir) or "")
-    return {name for source in sources for name in _imported_modules(source)}
+@dataclass(frozen=True)
+class UserModules:
+    """The user's own modules a package ships: the names the notebook imports them by, and their
+    files (path in the package -> source as the user wrote it)."""
+
+    names: frozenset[str] = frozenset()
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def rewritten(self, package: str) -> dict[str, str]:
+        """Their files, their imports of each other pointed at ``package``."""
+        local = set(self.names)
+        return {path: rewrite_source(text, local, package) for path, text in self.sources.items()}
+
+    def imports(self) -> set[str]:
+        """The top-level names their code imports (each other's included)."""
+        return {name for text in self.sources.values() for name in _imported_modules(text)}
+
+
+def user_modules(code: list[Analysed], notebook_dir: str) -> UserModules:
+    """The modules beside the notebook that it imports, and those it writes itself (their text
+    wins over a file of the same name that a past run left beside it)."""
+    written = written_modules(code)
+    local = local_modules(code, notebook_dir)
+    sources: dict[str, str] = {}
+    for name, origin in local.items():
+        for relative, path in module_files(name, origin).items():
+            text = read_source(path, notebook_dir)
+            if text is not None:
+                sources[relative] = text
+    sources.update(written)
+    names = frozenset(local) | {top_name(path) for path in written}
+    return UserModules(names, dict(sorted(sources.items())))
 
 
 def _imported_modules(source: str) -> list[str]:

@@ -25,13 +25,7 @@ from nb2prod.convert.faithful import readable_blockers, statements
 from nb2prod.convert.flow import StepFlow, module_level, step_flows
 from nb2prod.convert.lift import LiftedCell, Unliftable, lift_cell
 from nb2prod.convert.literal import Identifier, docstring, ident
-from nb2prod.convert.localmods import (
-    LocalImports,
-    local_modules,
-    module_files,
-    read_source,
-    rewrite_source,
-)
+from nb2prod.convert.localmods import LocalImports, user_modules
 from nb2prod.convert.naming import identifier, package_name, unique, unshadowed
 from nb2prod.convert.pipeline import (
     parameters_of,
@@ -123,15 +117,15 @@ class _Builder:
             if records
             else []
         )
-        self.local = local_modules(self.code, notebook.directory)
-        if self.local:
-            rewrite = LocalImports(set(self.local), self.name)
+        self.local = user_modules(self.code, notebook.directory)  # beside it, or written by it
+        if self.local.names:
+            rewrite = LocalImports(set(self.local.names), self.name)
             for lifted in self.lifted.values():
                 lifted.imports = [_visited(s, rewrite) for s in lifted.imports]
         lifted_by_cell: dict[object, LiftedCell] = dict(self.lifted)
         self.reasons = readable_blockers(statements(self.steps, lifted_by_cell))
         self.shared = (
-            unique("steps", set(self.local) | {s.name for s in self.steps})
+            unique("steps", set(self.local.names) | {s.name for s in self.steps})
             if self.reasons
             else None
         )
@@ -167,11 +161,8 @@ class _Builder:
         else:
             homes, results, exact = self._readable_files(files, base)
         files.update(self._fixed_modules(base))
-        for local_name, origin in self.local.items():
-            for relative, path in module_files(local_name, origin).items():
-                source = read_source(path, self.notebook.directory)
-                if source is not None:
-                    files[f"{base}/{relative}"] = rewrite_source(source, set(self.local), self.name)
+        for relative, source in self.local.rewritten(self.name).items():
+            files[f"{base}/{relative}"] = source
         for shipped, content in sorted(self.shipper.files.items()):
             files[f"{base}/data/{shipped}"] = content
         known = notebook_secrets(self.notebook)  # never in a test, and redacted anywhere else
@@ -192,11 +183,7 @@ class _Builder:
         files["nb2prod.json"] = self._provenance(tests)
         package.notices = mv.unique(self.ignored)
         package.files = withhold(package.files, known)
-        package.copied = frozenset(
-            f"{base}/{relative}"
-            for local_name, origin in self.local.items()
-            for relative in module_files(local_name, origin)
-        )
+        package.copied = frozenset(f"{base}/{relative}" for relative in self.local.sources)
         return package
 
     def _readable_files(

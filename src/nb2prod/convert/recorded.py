@@ -44,12 +44,18 @@ def here() -> str:
     return f"{sys.version_info[0]}.{sys.version_info[1]}"
 
 
+#: The oldest Python a package asks for when no record says which Python the notebook ran on.
+FLOOR = (3, 9)
+
+
 def choose_target(
     environment: Environment | None, metadata: Mapping[str, Any], notices: list[mv.Ignored]
 ) -> Target:
-    """The recorded Python, else the notebook's ``language_info.version``, else this one: a
-    Python nb2prod cannot target (Python 2, older than 3.8, nonsense) gives this one, with a
-    notice and a note. CUDA: see :func:`cuda_of`."""
+    """The recorded Python; else a floor from the notebook's ``language_info.version``: the
+    lower of its ``X.Y`` and this one, never below :data:`FLOOR` (what a notebook's metadata
+    says is where it last ran, not what it needs: a package asking for more could not install
+    here); else this one. A Python nb2prod cannot target (Python 2, older than 3.8, nonsense)
+    gives this one, with a notice and a note. CUDA: see :func:`cuda_of`."""
     python, notes = _python(environment, metadata, notices)
     cuda = cuda_of(environment)
     if cuda is None and environment is not None and environment.gpu.get("available") is True:
@@ -76,7 +82,7 @@ def _python(
             continue
         found = mv.python_target(value)
         if not isinstance(found, mv.Bad):
-            return found, []
+            return (found if what == "recorded Python" else _floor(found)), []
         instead = f"the package and its image use Python {here()}, the one nb2prod runs on"
         notices.append(mv.Ignored(what, value, found.reason, instead))
         release = mv.python_release(value)
@@ -91,6 +97,14 @@ def _python(
             "ran on. Check that the code runs there."
         ]
     return here(), []
+
+
+def _floor(python: str) -> str:
+    """``3.14`` -> ``3.11`` on Python 3.11; ``3.8`` -> ``3.9``."""
+    major, minor = (int(part) for part in python.split("."))
+    running = sys.version_info[0], sys.version_info[1]
+    chosen = max(FLOOR, min((major, minor), running))
+    return f"{chosen[0]}.{chosen[1]}"
 
 
 def python_of(environment: Environment | None) -> str | None:
