@@ -1,0 +1,212 @@
+"""What the fidelity harness prints and writes: a line per notebook as it finishes, then the pass
+rate, the failures by cause with their first error line, and check's scores. Pure functions of
+the records fidelity_measure returns."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+Record = Mapping[str, Any]
+
+
+def render_line(record: Record, width: int = 3) -> str:
+    """``007 run=completed 12s convert=ok verify=failed (output mismatch: other) kind path``."""
+    run = record["run"]
+    parts = [f"{record.get('index', 0):0{width}d}", f"run={run['status']}"]
+    if "seconds" in run:
+        parts.append(f"{run['seconds']:.0f}s{' cached' if run.get('cached') else ''}")
+    if "convert" in record:
+        convert = record["convert"]
+        parts.append(f"convert={convert['status']}")
+        if convert.get("refused_by"):
+            parts.append(f"({', '.join(convert['refused_by'])})")
+    verify = record.get("verify")
+    if verify:
+        shown = f"verify={verify['status']}"
+        if verify["status"] != "passed":
+            shown += f" ({verify.get('cause', '')}; {verify['passed']} passed)"
+        parts.append(shown)
+    parts += [record["kind"], record["notebook"]]
+    return " ".join(parts)
+
+
+def cause(record: Record) -> str | None:
+    """Why a notebook that ran to completion did not verify (None: it verified, or never ran)."""
+    if record["run"]["status"] != "completed" or "convert" not in record:
+        return None
+    convert = record["convert"]
+    if convert["status"] == "refused":
+        return "convert refused: " + ", ".join(convert.get("refused_by") or ["?"])
+    if convert["status"] != "ok":
+        return f"convert {convert['status']}"
+    verify = record.get("verify") or {}
+    if verify.get("status") == "passed":
+        return None
+    return str(verify.get("cause") or verify.get("status") or "verify ?")
+
+
+def first_error(record: Record) -> str:
+    for stage in ("verify", "convert", "run"):
+        found = (record.get(stage) or {}).get("first_error")
+        if found:
+            return str(found)
+    return ""
+
+
+def summary(records: Sequence[Record]) -> dict[str, Any]:
+    """The figures, as JSON."""
+    ran = [r for r in records if r["run"]["status"] == "completed"]
+    converted = [r for r in ran if (r.get("convert") or {}).get("status") == "ok"]
+    verified = [r for r in converted if (r.get("verify") or {}).get("status") == "passed"]
+    causes = Counter(c for c in map(cause, records) if c)
+    return {
+        "sampled": len(records),
+        "ran": len(ran),
+        "converted": len(converted),
+        "verified": len(verified),
+        "pass_rate": round(len(verified) / len(ran), 4) if ran else None,
+        "run_status": dict(Counter(r["run"]["status"] for r in records).most_common()),
+        "run_errors": dict(Counter(map(_error_name, _not_ran(records))).most_common()),
+        "causes": dict(causes.most_common()),
+        "failed_tests": dict(Counter(_test_causes(records)).most_common()),
+        "ran_notebooks": [r["notebook"] for r in ran],
+        "verified_notebooks": [r["notebook"] for r in verified],
+        "check": check_scores(records),
+    }
+
+
+def check_scores(records: Sequence[Record]) -> dict[str, Any]:
+    """Precision of error-level cell claims per finding kind (all notebooks, and those whose run
+    completed) and recall over the cells whose shown text differed."""
+    scored = [r["score"] for r in records if "claims" in r.get("score", {})]
+    completed = [
+        r["score"] for r in records
+        if "claims" in r.get("score", {}) and r["run"]["status"] == "completed"
+    ]  # fmt: skip
+    differing = [d for s in scored for d in s["differing"]]
+    missed = [d for d in differing if not d["covered"]]
+    return {
+        "notebooks": len(scored),
+        "precision": _precision(c for s in scored for c in s["claims"]),
+        "precision_completed_runs": _precision(c for s in completed for c in s["claims"]),
+        "differing_cells": len(differing),
+        "covered": len(differing) - len(missed),
+        "recall": round(1 - len(missed) / len(differing), 4) if differing else None,
+        "missed_by_difference": dict(Counter(d["difference"] for d in missed).most_common()),
+    }
+
+
+def _precision(claims: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    table: dict[str, Counter[str]] = {}
+    for claim in claims:
+        counts = table.setdefault(str(claim["kind"]), Counter())
+        counts["claims"] += 1
+        counts[claim["how"] or "unconfirmed"] += 1
+    for counts in [*table.values()]:
+        table.setdefault("all", Counter()).update(counts)
+    return {
+        kind: {
+            "claims": c["claims"],
+            "differs": c["differs"],
+            "failed": c["failed"],
+            "unconfirmed": c["unconfirmed"],
+            "precision": round((c["differs"] + c["failed"]) / c["claims"], 4),
+        }
+        for kind, c in sorted(table.items(), key=lambda item: -item[1]["claims"])
+    }
+
+
+def render_runs(records: Sequence[Record], tree: str) -> str:
+    """The run stage alone: how the runs ended, and the notebooks that ran to completion."""
+    figures = summary(records)
+    return "\n".join([
+        "",
+        f"runs made with nb2prod at {tree} (cached runs keep the tree they were made with)",
+        f"sampled {figures['sampled']}, ran to completion {figures['ran']}",
+        "runs: " + _counts(figures["run_status"]),
+        "not run to completion, by first error: " + _counts(figures["run_errors"]),
+        "ran to completion:",
+        *(f"  {path}" for path in figures["ran_notebooks"]),
+    ])  # fmt: skip
+
+
+def render_report(records: Sequence[Record], tree: str) -> str:
+    figures = summary(records)
+    lines = [
+        "",
+        f"nb2prod at {tree}",
+        f"sampled {figures['sampled']}, ran to completion {figures['ran']}, converted "
+        f"{figures['converted']}, verified {figures['verified']}",
+        f"pass rate (verified / ran to completion): {_rate(figures['verified'], figures['ran'])}",
+        "",
+        "runs: " + _counts(figures["run_status"]),
+        "not run to completion, by first error: " + _counts(figures["run_errors"]),
+        "",
+        "failures by cause (notebooks that ran to completion):",
+        *_table(figures["causes"]),
+        "failed tests by cause:",
+        *_table(figures["failed_tests"]),
+        "",
+        "every failure, with its first error:",
+        *_failures(records),
+        "",
+        *_render_check(figures["check"]),
+    ]
+    return "\n".join(lines)
+
+
+def _render_check(scores: Mapping[str, Any]) -> list[str]:
+    lines = [f"check's error-level cell claims, scored against the fresh run "
+             f"({scores['notebooks']} notebooks):"]  # fmt: skip
+    for title, key in (("all runs", "precision"), ("completed runs", "precision_completed_runs")):
+        lines.append(f"  precision, {title} (kind: confirmed by differing text + by failure "
+                     "/ claims):")  # fmt: skip
+        for kind, c in scores[key].items():
+            confirmed = f"{c['differs']} + {c['failed']} / {c['claims']}"
+            lines.append(f"    {kind:24} {confirmed:>16}  {c['precision']:.0%}")
+    lines.append(
+        f"  recall: {scores['covered']} of {scores['differing_cells']} cells whose shown text "
+        f"differed were named by an error-level claim ({_rate(scores['covered'], scores['differing_cells'])})"
+    )
+    lines.append("  missed, by difference: " + _counts(scores["missed_by_difference"]))
+    return lines
+
+
+def _failures(records: Sequence[Record]) -> list[str]:
+    lines = []
+    for record in records:
+        why = cause(record)
+        if record["run"]["status"] != "completed":
+            why = f"run {record['run']['status']}"
+        if why:
+            lines.append(f"  {record['notebook']}: {why}: {first_error(record)[:200]}")
+    return lines
+
+
+def _not_ran(records: Sequence[Record]) -> list[Record]:
+    return [r for r in records if r["run"]["status"] != "completed"]
+
+
+def _error_name(record: Record) -> str:
+    run = record["run"]
+    if run["status"] != "cell-error":
+        return str(run["status"])
+    return str(run.get("first_error", "")).split(":", 1)[0] or "?"
+
+
+def _test_causes(records: Sequence[Record]) -> list[str]:
+    return [t["cause"] for r in records for t in (r.get("verify") or {}).get("tests", [])]
+
+
+def _table(counts: Mapping[str, int]) -> list[str]:
+    return [f"  {count:4d}  {name}" for name, count in counts.items()] or ["     -"]
+
+
+def _counts(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{name} {count}" for name, count in counts.items()) or "-"
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{part}/{whole} = {part / whole:.1%}" if whole else "-"
