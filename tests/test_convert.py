@@ -40,7 +40,7 @@ LIFTS = [
         "it to Python)\n",
     ),
     ("%%capture keeps its body", "%%capture out\nfit(model)\n", "fit(model)\n"),
-    ("plt.show() saves the figure", "plt.plot(x)\nplt.show()\n", "plt.plot(x)\nsave_figure()\n"),
+    ("plt.show() saves the figure", "plt.plot(x)\nplt.show()\n", "plt.plot(x)\nsave_figure('figure')\n"),
     ("display() shows the value", "display(df)\n", "show_result(df)\n"),
     ("a bare name in the middle is dropped", "df\nx = 1\n", "x = 1\n"),
     ("df.head() in the middle is dropped", "df.head()\nx = 1\n", "x = 1\n"),

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from nb2prod.verify import TestResult, VerifyResult, render_summary, render_test, verify_package
+from nb2prod.verify import TestResult, VerifyResult, verify_package
+from nb2prod.verify_report import render_summary, render_test
 from nb2prod.verify_junit import read_junit as _read_junit
 
 PYPROJECT = """\

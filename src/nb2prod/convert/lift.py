@@ -157,7 +157,7 @@ def _lift(
     for index, statement in enumerate(statements):
         last = index == len(statements) - 1
         _place(lifted, statement, last and displays_result, known)
-    if figures is not None:
+    if figures is not None and not _saves_last(lifted):
         call = cst.Call(cst.Name("save_figure"), [cst.Arg(cst.SimpleString(quote(figures)))])
         lifted.add("body", cst.SimpleStatementLine([cst.Expr(call)]))
         lifted.requirements.append("matplotlib")
@@ -300,6 +300,11 @@ def _needs_rewrites(tree: ast.Module, data: DataResolver) -> bool:
             if practices.token_kind(text) or data(text, False) is not None:
                 return True
     return False
+
+
+def _saves_last(lifted: LiftedCell) -> bool:
+    """The cell already ends by saving its figures (it ended with ``plt.show()``)."""
+    return bool(lifted.body) and "save_figure(" in _EMPTY.code_for_node(lifted.body[-1])
 
 
 def _names_main(node: ast.Compare) -> bool:

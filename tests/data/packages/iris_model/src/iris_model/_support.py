@@ -10,23 +10,48 @@ DATA = Path(__file__).resolve().parent / "data"
 _saved: list[Path] = []
 
 
+def plain_text(value: Any) -> str:
+    """The value's plain-text form by IPython's rules (its pretty printer), as the notebook
+    showed it; ``repr`` where IPython is not installed."""
+    try:
+        from IPython.lib.pretty import pretty
+    except ImportError:
+        return repr(value)
+    return pretty(value, max_width=79)
+
+
 def show_result(value: Any) -> None:
     """Print what the notebook displayed at this point, in its plain-text form."""
     if value is not None:
-        print(repr(value))
+        print(plain_text(value))
 
 
-def save_figure() -> Path:
-    """Save the current matplotlib figure (the notebook showed it here) and close it."""
+def display(*values: Any, **options: Any) -> None:
+    """IPython's ``display()`` outside a kernel: each value in its plain-text form."""
+    for value in values:
+        show_result(value)
+
+
+def save_figure(cell: str = "figure") -> list[Path]:
+    """Save every open matplotlib figure, as the notebook showed them at the end of ``cell``,
+    one file each, and close them."""
     import matplotlib.pyplot as plt
 
     folder = Path(os.environ.get("IRIS_MODEL_FIGURES", "figures"))
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"figure-{len(_saved) + 1:02d}.png"
-    plt.savefig(path)
-    plt.close()
-    _saved.append(path)
-    return path
+    paths: list[Path] = []
+    for number in plt.get_fignums():
+        path = folder / f"{cell}-{len(paths) + 1}.png"
+        plt.figure(number).savefig(path)
+        paths.append(path)
+    plt.close("all")
+    _saved.extend(paths)
+    return paths
+
+
+def saved_figures() -> list[Path]:
+    """The figures saved so far, in order."""
+    return list(_saved)
 
 
 def data_path(relative: str = "") -> str:

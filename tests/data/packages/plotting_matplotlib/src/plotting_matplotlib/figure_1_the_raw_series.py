@@ -15,4 +15,4 @@ def figure_1_the_raw_series(hours, sensor_a, sensor_b):
     ax.set_xlabel("day")
     ax.set_ylabel("temperature (°C)")
     ax.legend()
-    save_figure()
+    save_figure('cell-6')

@@ -20,5 +20,5 @@ def figure_2_how_different_are_the(sensor_a, sensor_b):
     ax.set_title("Mean difference A - B by hour of day")
     ax.set_xlabel("hour of day")
     ax.set_ylabel("difference (°C)")
-    save_figure()
+    save_figure('cell-8')
     return hourly_mean
