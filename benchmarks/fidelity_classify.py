@@ -24,6 +24,10 @@ _COUNTS = re.compile(r"^(\d+) passed, (\d+) failed", re.MULTILINE)
 _SETUP = re.compile(r'failed on setup with "(.*)"')
 _EXCEPTION = re.compile(r"\b([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt))\b")
 _CELL_TEST = re.compile(r"test_cell_\d+_(\w+)$")
+_WHY_NOT_INSTALLED = re.compile(
+    r"because|could not find|not found|no matching distribution|failed to build", re.IGNORECASE
+)
+_ERROR = re.compile(r"error|no solution|×", re.IGNORECASE)
 _INSTALL = re.compile(r"\bpip\b.*\binstall\b|\buv\b.*\b(?:venv|pip)\b")
 
 
@@ -56,7 +60,7 @@ def classify_convert(exit: int | None, stdout: str, stderr: str) -> dict[str, An
 
 def parse_tests(stdout: str) -> tuple[int, list[FailedTest]]:
     """How many tests passed, and each failed test with its diff lines, in verify's order."""
-    passed, failed = 0, []
+    passed, failed = 0, list[FailedTest]()
     for line in stdout.splitlines():
         if line.startswith("    ") and failed:
             failed[-1].diff.append(line[4:])
@@ -86,8 +90,10 @@ def classify_verify(
     if exit == 2:
         line = _first_line(stderr)
         return {**result, "status": "unusable", "cause": "verify unusable", "first_error": line}
-    causes = [test_cause(test, random_cells) for test in failed]
-    result["tests"] = [{"name": t.name, "cell": t.cell, "cause": c} for t, c in zip(failed, causes)]
+    causes = [failure_cause(test, random_cells) for test in failed]
+    result["tests"] = [
+        {"name": t.name, "cell": t.cell, "cause": c} for t, c in zip(failed, causes, strict=True)
+    ]
     if failed:
         first = failed[0]
         return {**result, "status": "failed", "cause": causes[0], "first_error": first.message}
@@ -95,7 +101,7 @@ def classify_verify(
     return {**result, "status": "failed", "cause": cause, "first_error": line}
 
 
-def test_cause(test: FailedTest, random_cells: Collection[int] = ()) -> str:
+def failure_cause(test: FailedTest, random_cells: Collection[int] = ()) -> str:
     """The cause of one failed test, from its name, message and diff."""
     message = test.message
     setup = _SETUP.search(message)
@@ -145,10 +151,11 @@ def _error_cause(message: str, where: str) -> str:
 
 
 def _install_error(lines: list[str]) -> str:
-    wanted = ("error", "no solution", "not found", "because", "could not", "×")
-    for line in lines:
-        if any(word in line.lower() for word in wanted) and "WARNING" not in line:
-            return line.strip()[:300]
+    """The line that names what could not be installed, else the first error line."""
+    for wanted in (_WHY_NOT_INSTALLED, _ERROR):
+        for line in lines:
+            if wanted.search(line) and "WARNING" not in line:
+                return line.strip()[:300]
     return ""
 
 
