@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def measured_tree() -> str:
     """The commit measured, and whether src/ had changes not committed."""
+
     def git(*args: str) -> str:
         done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
         return done.stdout.strip()
@@ -60,7 +61,7 @@ def measure_all(args: argparse.Namespace, notebooks: list[Notebook]) -> list[dic
     width = len(str(len(notebooks)))
 
     def one(index: int, notebook: Notebook) -> dict[str, Any]:
-        record = measure(args.nb2prod, args.out, notebook, args.rerun, args.run_only)
+        record = measure(args.nb2prod, args.out, notebook, args.rerun, args.run_only, args.tree)
         record["index"] = index
         with lock:
             print(render_line(record, width), flush=True)
@@ -93,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.sample or args.root}: no such sample file or folder", file=sys.stderr)
         return 2
     notebooks = notebooks_of(args)
-    tree = measured_tree()
+    tree = args.tree = measured_tree()
     print(f"nb2prod at {tree}; {len(notebooks)} notebook(s); cache and work under {args.out}")
     records = measure_all(args, notebooks)
     print((render_runs if args.run_only else render_report)(records, tree))

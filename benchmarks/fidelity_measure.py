@@ -23,13 +23,14 @@ CHECK_LIMIT = 300
 
 
 def measure(
-    nb2prod: list[str], out: Path, notebook: Notebook, rerun: bool, run_only: bool
+    nb2prod: list[str], out: Path, notebook: Notebook, rerun: bool, run_only: bool, tree: str = ""
 ) -> dict[str, Any]:
+    """The notebook's record; only its run with ``run_only``."""
     record: dict[str, Any] = {"kind": notebook.kind, "notebook": notebook.rel}
     if not notebook.path.is_file():
         record["run"] = {"status": "missing", "first_error": f"{notebook.path}: no such file"}
         return record
-    outcome, folder, cached = run_stage(nb2prod, out, notebook, rerun)
+    outcome, folder, cached = run_stage(nb2prod, out, notebook, rerun, tree)
     record["run"] = {**asdict(outcome), "cached": cached, "folder": str(folder)}
     if run_only:
         return record
@@ -57,7 +58,7 @@ def lift_and_verify(
     argv = [*nb2prod, "convert", RAN, "-o", "pkg", "--no-lock", "--force"]
     converted = run_command(argv, work / "w", CONVERT_LIMIT)
     _keep(work, "convert", converted)
-    convert = {"exit": converted.exit, "seconds": round(converted.seconds, 1)}
+    convert: dict[str, Any] = {"exit": converted.exit, "seconds": round(converted.seconds, 1)}
     convert.update(classify_convert(converted.exit, converted.stdout, converted.stderr))
     if convert["status"] != "ok":
         return convert, None
@@ -69,9 +70,7 @@ def lift_and_verify(
     return convert, verify
 
 
-def check(
-    nb2prod: list[str], notebook: Notebook, work: Path
-) -> tuple[list[dict[str, Any]], str]:
+def check(nb2prod: list[str], notebook: Notebook, work: Path) -> tuple[list[dict[str, Any]], str]:
     """``nb2prod check --json`` on the original notebook, where it lies: its findings, or why
     there are none to score."""
     argv = [*nb2prod, "check", "--json", notebook.path.name]

@@ -82,9 +82,10 @@ def cached_run(folder: Path) -> RunOutcome | None:
 
 
 def run_stage(
-    nb2prod: list[str], out: Path, notebook: Notebook, rerun: bool = False
+    nb2prod: list[str], out: Path, notebook: Notebook, rerun: bool = False, tree: str = ""
 ) -> tuple[RunOutcome, Path, bool]:
-    """The notebook's run, from the cache unless ``rerun``: (outcome, its folder, cached)."""
+    """The notebook's run, from the cache unless ``rerun``: (outcome, its folder, cached).
+    ``tree`` (the nb2prod that ran it) is kept in the record."""
     folder = run_dir(out, notebook)
     found = None if rerun else cached_run(folder)
     if found is not None:
@@ -100,7 +101,8 @@ def run_stage(
     outcome = judge_run(done, work / RAN, hashlib.sha256(content).hexdigest())
     for name, text in (("run.out", done.stdout), ("run.err", done.stderr)):
         (staging / name).write_text(text, encoding="utf-8")
-    record = {"notebook": notebook.rel, "argv": list(done.argv), "outcome": asdict(outcome)}
+    record: dict[str, Any] = {"notebook": notebook.rel, "tree": tree, "argv": list(done.argv)}
+    record["outcome"] = asdict(outcome)
     (staging / RUN_RECORD).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(staging, folder)
