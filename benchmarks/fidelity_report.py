@@ -71,10 +71,24 @@ def summary(records: Sequence[Record]) -> dict[str, Any]:
         "run_errors": dict(Counter(map(_error_name, _not_ran(records))).most_common()),
         "causes": dict(causes.most_common()),
         "failed_tests": dict(Counter(_test_causes(records)).most_common()),
+        "by_kind": by_kind(records),
         "ran_notebooks": [r["notebook"] for r in ran],
         "verified_notebooks": [r["notebook"] for r in verified],
         "check": check_scores(records),
     }
+
+
+def by_kind(records: Sequence[Record]) -> dict[str, dict[str, int]]:
+    """Per notebook kind: how many were sampled, ran to completion, converted and verified."""
+    table: dict[str, Counter[str]] = {}
+    for record in records:
+        counts = table.setdefault(record["kind"], Counter())
+        counts["sampled"] += 1
+        counts["ran"] += record["run"]["status"] == "completed"
+        counts["converted"] += (record.get("convert") or {}).get("status") == "ok"
+        counts["verified"] += (record.get("verify") or {}).get("status") == "passed"
+    stages = ("sampled", "ran", "converted", "verified")
+    return {kind: {s: c[s] for s in stages} for kind, c in sorted(table.items())}
 
 
 def check_scores(records: Sequence[Record]) -> dict[str, Any]:
@@ -87,14 +101,24 @@ def check_scores(records: Sequence[Record]) -> dict[str, Any]:
     ]  # fmt: skip
     differing = [d for s in scored for d in s["differing"]]
     missed = [d for d in differing if not d["covered"]]
+    by_notebook_kind = (
+        {**c, "kind": r["kind"]} for r in records for c in r.get("score", {}).get("claims", [])
+    )
     return {
         "notebooks": len(scored),
         "precision": _precision(c for s in scored for c in s["claims"]),
+        "precision_by_notebook_kind": _precision(by_notebook_kind),
         "precision_completed_runs": _precision(c for s in completed for c in s["claims"]),
         "differing_cells": len(differing),
         "covered": len(differing) - len(missed),
         "recall": round(1 - len(missed) / len(differing), 4) if differing else None,
         "missed_by_difference": dict(Counter(d["difference"] for d in missed).most_common()),
+        "unconfirmed": [
+            f"{r['notebook']}: cell {c['cell']} {c['kind']}"
+            for r in records
+            for c in r.get("score", {}).get("claims", [])
+            if not c["confirmed"]
+        ],
     }
 
 
@@ -144,6 +168,12 @@ def render_report(records: Sequence[Record], tree: str) -> str:
         "runs: " + _counts(figures["run_status"]),
         "not run to completion, by first error: " + _counts(figures["run_errors"]),
         "",
+        "by notebook kind (sampled / ran / converted / verified):",
+        *(
+            f"  {kind:12} {c['sampled']:4d} {c['ran']:4d} {c['converted']:4d} {c['verified']:4d}"
+            for kind, c in figures["by_kind"].items()
+        ),
+        "",
         "failures by cause (notebooks that ran to completion):",
         *_table(figures["causes"]),
         "failed tests by cause:",
@@ -160,17 +190,25 @@ def render_report(records: Sequence[Record], tree: str) -> str:
 def _render_check(scores: Mapping[str, Any]) -> list[str]:
     lines = [f"check's error-level cell claims, scored against the fresh run "
              f"({scores['notebooks']} notebooks):"]  # fmt: skip
-    for title, key in (("all runs", "precision"), ("completed runs", "precision_completed_runs")):
+    tables = (
+        ("all runs", "precision"),
+        ("completed runs", "precision_completed_runs"),
+        ("all runs, by notebook kind", "precision_by_notebook_kind"),
+    )
+    for title, key in tables:
         lines.append(f"  precision, {title} (kind: confirmed by differing text + by failure "
                      "/ claims):")  # fmt: skip
         for kind, c in scores[key].items():
             confirmed = f"{c['differs']} + {c['failed']} / {c['claims']}"
             lines.append(f"    {kind:24} {confirmed:>16}  {c['precision']:.0%}")
+    covered, differing = scores["covered"], scores["differing_cells"]
     lines.append(
-        f"  recall: {scores['covered']} of {scores['differing_cells']} cells whose shown text "
-        f"differed were named by an error-level claim ({_rate(scores['covered'], scores['differing_cells'])})"
+        f"  recall: {covered} of {differing} cells whose shown text differed were named by an "
+        f"error-level claim ({_rate(covered, differing)})"
     )
     lines.append("  missed, by difference: " + _counts(scores["missed_by_difference"]))
+    lines.append("  unconfirmed claims:")
+    lines += [f"    {claim}" for claim in scores["unconfirmed"]] or ["    -"]
     return lines
 
 
