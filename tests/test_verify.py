@@ -7,6 +7,7 @@ dependencies) and pytest into it; keep their number small.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from nb2prod.verify import TestResult, VerifyResult, verify_package
-from nb2prod.verify_report import render_summary, render_test
 from nb2prod.verify_junit import read_junit as _read_junit
+from nb2prod.verify_report import render_summary, render_test
+from terminal import nb2prod_on_terminal
+from test_lock import make_wheel
 
 PYPROJECT = """\
 [build-system]
@@ -101,19 +104,149 @@ def test_all_passing_with_a_good_lock_is_ok_and_the_cli_says_so(tmp_path: Path) 
         "PASS tests/test_tinypkg.py::test_triple",
         "2 passed, 0 failed",
     ]
+    assert result.stderr == "", "not a terminal: no progress"
+
+
+def without_uv() -> str:
+    """PATH without the folders that hold a ``uv``: verify falls back to venv and pip."""
+    folders = os.environ.get("PATH", "").split(os.pathsep)
+    return os.pathsep.join(f for f in folders if f and not shutil.which("uv", path=f))
+
+
+@pytest.fixture(params=["uv", "pip"])
+def installer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Which installer verify uses: uv (on PATH here) or, with uv hidden from PATH, pip."""
+    if request.param == "uv":
+        assert shutil.which("uv"), "uv is not on PATH"
+    else:
+        monkeypatch.setenv("PATH", without_uv())
+        assert not shutil.which("uv")
+    return str(request.param)
+
+
+#: The first command of a verification with each installer, and what it says of a bad hash.
+MAKES_THE_VENV = {"uv": "uv venv --quiet --python", "pip": "-m venv --without-pip"}
+BAD_HASH = {"uv": "Hash mismatch for `iniconfig==2.1.0`", "pip": "DO NOT MATCH THE HASHES"}
 
 
 @pytest.mark.slow
-def test_a_lock_that_does_not_match_fails_the_install_with_pip_telling_why(
-    tmp_path: Path,
+def test_a_lock_that_does_not_match_fails_the_install_with_the_installer_telling_why(
+    tmp_path: Path, installer: str
 ) -> None:
     package = make_package(tmp_path / "tinypkg", expected=6)
     lock(package, "0" * 64)
     result = verify_package(package)
     assert result == VerifyResult(False, (), result.log)
+    assert MAKES_THE_VENV[installer] in result.log.splitlines()[0]
     assert "--require-hashes -r requirements.lock" in result.log
-    assert "DO NOT MATCH THE HASHES" in result.log
+    assert BAD_HASH[installer] in result.log
     assert result.log.endswith("exit status 1")
+
+
+@pytest.mark.slow
+def test_the_install_looks_where_pip_is_configured_to_look(
+    tmp_path: Path, installer: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dependency found only in a folder of wheels that pip's configuration names (uv reads
+    no pip configuration: verify passes it on)."""
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    make_wheel(wheels, "nb2prod_probe", "1.0")
+    config = tmp_path / "pip.conf"
+    config.write_text(f"[install]\nfind-links = {wheels}\n")
+    monkeypatch.setenv("PIP_CONFIG_FILE", str(config))
+    monkeypatch.delenv("PIP_FIND_LINKS", raising=False)  # the variable would win over the file
+    package = make_package(tmp_path / "tinypkg", expected=6)
+    pyproject = package / "pyproject.toml"
+    needs = 'dependencies = ["nb2prod-probe==1.0"]'
+    pyproject.write_text(pyproject.read_text().replace('requires-python = ">=3.8"', needs))
+    (package / "tests" / "test_probe.py").write_text(
+        "import nb2prod_probe\n\n\ndef test_probe():\n    assert nb2prod_probe.VERSION == '1.0'\n"
+    )
+    result = verify_package(package)
+    assert result.ok, result.log
+    assert MAKES_THE_VENV[installer] in result.log.splitlines()[0]
+    outcomes = [(t.name, t.outcome) for t in result.tests]
+    assert ("tests/test_probe.py::test_probe", "passed") in outcomes
+
+
+SHOWN_TEST = """\
+import difflib
+
+
+def test_cell_4_output():
+    expected, printed = "4\\ndone\\n", "5\\ndone\\n"
+    diff = difflib.unified_diff(
+        expected.splitlines(True), printed.splitlines(True), "expected (cell 4)", "printed"
+    )
+    raise AssertionError("cell 4 printed other text:\\n" + "".join(diff))
+"""
+PROVENANCE = """\
+{"nb2prod": "0.1.0", "notebook": "tiny.ipynb",
+ "cells": {"0a1b2c3d4e5f": {"cell": 4, "function": "tinypkg.double",
+                            "tests": ["test_cell_4_output"]}}}
+"""
+
+
+@pytest.mark.slow
+def test_a_failing_output_test_names_its_cell_with_the_diff_and_progress_on_a_terminal(
+    tmp_path: Path,
+) -> None:
+    package = make_package(tmp_path / "tinypkg", expected=6)
+    (package / "tests" / "test_shown.py").write_text(SHOWN_TEST)
+    (package / "nb2prod.json").write_text(PROVENANCE)
+    result = nb2prod_on_terminal("verify", str(package))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "FAIL tests/test_shown.py::test_cell_4_output (cell 4) — AssertionError: cell 4 printed "
+        "other text",
+        "    --- expected (cell 4)",
+        "    +++ printed",
+        "    @@ -1,2 +1,2 @@",
+        "    -4",
+        "    +5",
+        "     done",
+        "PASS tests/test_tinypkg.py::test_double",
+        "PASS tests/test_tinypkg.py::test_triple",
+        f"{package}: the package was built without a record of the versions the notebook ran "
+        "with, so newer libraries may print differently; record them with `nb2prod run "
+        "tiny.ipynb` and convert again.",
+        "2 passed, 1 failed",
+    ]
+    phases = [p.strip() for p in result.terminal.split("\r") if p.strip()]
+    assert phases == [
+        "creating a fresh environment (uv)",
+        "installing the package and pytest",
+        "running the tests",
+    ]
+
+
+GOLDEN = Path(__file__).resolve().parent / "data" / "packages" / "helpers_and_asserts"
+
+
+@pytest.mark.slow
+def test_a_generated_package_whose_output_differs_names_the_cell_and_the_missing_record(
+    tmp_path: Path,
+) -> None:
+    """The golden package of examples/helpers_and_asserts.ipynb (made without records), with
+    what cell 5 showed changed: its test fails, named with its cell, and the hint follows."""
+    package = tmp_path / "helpers_and_asserts"
+    shutil.copytree(GOLDEN, package)
+    tests = package / "tests" / "test_notebook.py"
+    head, test = tests.read_text().split("def test_cell_5_output", 1)
+    assert "212.0" in test.split("\ndef ", 1)[0]
+    tests.write_text(head + "def test_cell_5_output" + test.replace("212.0", "213.0", 1))
+    result = nb2prod("verify", str(package))
+    assert result.returncode == 1, result.stdout + result.stderr
+    failed = [line for line in result.stdout.splitlines() if line.startswith("FAIL")]
+    assert len(failed) == 1
+    assert failed[0].startswith("FAIL tests/test_notebook.py::test_cell_5_output (cell 5)")
+    assert result.stdout.splitlines()[-2] == (
+        f"{package}: the package was built without a record of the versions the notebook ran "
+        "with, so newer libraries may print differently; record them with `nb2prod run "
+        "helpers_and_asserts.ipynb` and convert again."
+    )
+    assert result.stderr == ""
 
 
 def test_a_folder_without_pyproject_is_refused_with_one_line(tmp_path: Path) -> None:

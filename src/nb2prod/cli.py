@@ -182,6 +182,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from nb2prod.discover import check_paths, notebook_paths
+    from nb2prod.progress import progress_bar
     from nb2prod.report.text import Style, render_report, render_summary
 
     level = Severity(args.min_severity)
@@ -189,7 +190,7 @@ def run_check(args: argparse.Namespace) -> int:
     if not paths:
         print(f"{', '.join(args.paths)}: no notebooks (*.ipynb) found", file=sys.stderr)
         return EXIT_UNUSABLE
-    outcomes = check_paths(paths, args.jobs, _progress_bar() if len(paths) > 1 else None)
+    outcomes = check_paths(paths, args.jobs, progress_bar() if len(paths) > 1 else None)
     reports = [o.report for o in outcomes if o.report is not None]
     errors = [o for o in outcomes if o.error is not None]
     for outcome in errors:
@@ -262,17 +263,27 @@ def run_verify(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from nb2prod.errors import NotebookError
-    from nb2prod.verify import render_summary, render_test, verify_package
+    from nb2prod.progress import reporter, status
+    from nb2prod.verify import verify_package
+    from nb2prod.verify_report import (
+        needs_record_hint,
+        render_record_hint,
+        render_summary,
+        render_test,
+    )
 
     try:
-        result = verify_package(Path(args.out), timeout=args.timeout)
+        with status() as line:
+            result = verify_package(Path(args.out), timeout=args.timeout, progress=reporter(line))
     except NotebookError as error:
         print(error, file=sys.stderr)
         return EXIT_UNUSABLE
     for test in result.tests:
-        print(render_test(test))
+        print(render_test(test, result.origin))
     if not result.ok and not result.failed:  # no failing test explains it: show what did
         print(result.log, file=sys.stderr)
+    if needs_record_hint(result.tests, result.origin):
+        print(render_record_hint(args.out, result.origin))
     print(render_summary(result))
     return EXIT_OK if result.ok else EXIT_FINDINGS
 
@@ -282,16 +293,19 @@ def run_lock(args: argparse.Namespace) -> int:
 
     from nb2prod.deps import lock_package, write_lock
     from nb2prod.errors import NotebookError
+    from nb2prod.progress import reporter, status
 
     out = Path(args.out)
     try:
-        result = lock_package(
-            out,
-            resolver=args.resolver,
-            timeout=args.timeout,
-            find_links=args.find_links,
-            no_index=args.no_index,
-        )
+        with status() as line:
+            result = lock_package(
+                out,
+                resolver=args.resolver,
+                timeout=args.timeout,
+                find_links=args.find_links,
+                no_index=args.no_index,
+                progress=reporter(line),
+            )
         _print_notices(result.notices)
         write_lock(out, result)
     except NotebookError as error:
@@ -339,21 +353,3 @@ def _use_colour(requested: bool | None) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
-
-
-class _ProgressBar:
-    """A one-line progress bar on stderr, shown only on a terminal."""
-
-    def __init__(self) -> None:
-        self.width = 30
-
-    def __call__(self, done: int, total: int) -> None:
-        filled = self.width * done // total
-        bar = "#" * filled + "-" * (self.width - filled)
-        end = "\n" if done == total else ""
-        sys.stderr.write(f"\r[{bar}] {done}/{total} notebooks{end}")
-        sys.stderr.flush()
-
-
-def _progress_bar() -> _ProgressBar | None:
-    return _ProgressBar() if sys.stderr.isatty() else None

@@ -22,10 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nb2prod.deps.pipconfig import read_pip_config, uv_install_options, which
 from nb2prod.errors import NotebookError
+from nb2prod.progress import Report, quiet
 from nb2prod.verify_junit import Outcome, TestResult, read_junit
+from nb2prod.verify_place import Place, forget_bytecode, venv_place
+from nb2prod.verify_report import Origin, read_origin
 
-__all__ = ["Outcome", "TestResult", "VerifyResult", "check_package", "verify_package"]
+__all__ = ["Origin", "Outcome", "TestResult", "VerifyResult", "check_package", "verify_package"]
 
 
 FIND_LINKS_ENV = "NB2PROD_VERIFY_FIND_LINKS"
@@ -61,11 +65,13 @@ _DISTRIBUTION = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNO
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """``ok`` when the package installed and all its tests passed (skips allowed)."""
+    """``ok`` when the package installed and all its tests passed (skips allowed); ``origin``:
+    what the package's ``nb2prod.json`` says of the notebook it came from."""
 
     ok: bool
     tests: tuple[TestResult, ...]
     log: str
+    origin: Origin = field(default_factory=Origin)
 
     @property
     def passed(self) -> int:
@@ -94,14 +100,16 @@ class _Step:
 
 
 def verify_package(
-    package: Path, *, python: str = sys.executable, timeout: float = 900
+    package: Path, *, python: str = sys.executable, timeout: float = 900, progress: Report = quiet
 ) -> VerifyResult:
     """Install ``package`` with its dependencies into a fresh venv and run its tests there.
 
-    ``python`` makes the virtual environment; ``timeout`` (seconds) bounds the whole run. An
-    optional ``requirements.lock`` in the package is installed first with ``--require-hashes``;
-    the environment variable ``NB2PROD_VERIFY_FIND_LINKS`` may name a local folder of wheels.
-    Raises :class:`NotebookError` when ``package`` is not a package folder.
+    ``python`` makes the virtual environment; ``timeout`` (seconds) bounds the whole run. uv
+    makes and fills the environment where it is on PATH (with pip's configuration), else venv
+    and pip. An optional ``requirements.lock`` in the package is installed first with
+    ``--require-hashes``; the environment variable ``NB2PROD_VERIFY_FIND_LINKS`` may name a local
+    folder of wheels. ``progress`` hears of each phase. Raises :class:`NotebookError` when
+    ``package`` is not a package folder.
     """
     check_package(package)
     shown, package = str(package), Path(os.path.abspath(package))
@@ -113,14 +121,29 @@ def verify_package(
         except OSError as error:  # shutil.Error too: its message lists every file
             reason = error.strerror or "a file in it cannot be read"
             raise NotebookError(shown, f"cannot be copied ({reason})") from None
-        session = _Session(work, time.monotonic() + timeout)
-        venv = root / "venv"
-        if not _install(session, python, venv, work):
-            return VerifyResult(False, (), _log(session.steps))
-        result = _run_tests(session, venv, root / "junit.xml")
+        session = _Session(work, time.monotonic() + timeout, progress)
+        result = _verify_copy(session, python, root)
     if not result.tests and session.steps[-1].returncode == _PYTEST_NO_TESTS:
         raise NotebookError(shown, "not a package with tests: pytest found none to run")
     return result
+
+
+def _verify_copy(session: _Session, python: str, root: Path) -> VerifyResult:
+    """``verify_package`` of the copy in ``session.work``, with ``root`` for scratch files."""
+    origin = read_origin(session.work)
+    uv = which("uv", session.env)
+    place = venv_place(root) if uv else contextlib.nullcontext(Place(root / "venv", None))
+    with place as where:
+        if uv is not None:
+            installed = _install_uv(session, uv, python, where.venv)
+        else:
+            installed = _install_pip(session, python, where.venv)
+        if not installed:
+            return VerifyResult(False, (), _log(session.steps), origin)
+        try:
+            return _run_tests(session, where, root / "junit.xml", origin)
+        finally:
+            forget_bytecode(where.pycache, root)
 
 
 def check_package(package: Path) -> None:
@@ -164,6 +187,7 @@ class _Session:
 
     work: Path
     deadline: float
+    report: Report = quiet
     env: dict[str, str] = field(default_factory=lambda: _clean_env())
     steps: list[_Step] = field(default_factory=list)
 
@@ -173,9 +197,10 @@ class _Session:
         return step.returncode == 0
 
 
-def _install(session: _Session, python: str, venv: Path, work: Path) -> bool:
-    """A fresh venv with the locked dependencies, the package and pytest."""
+def _install_pip(session: _Session, python: str, venv: Path) -> bool:
+    """A fresh venv by ``venv``, filled by pip (the calling Python's, else one put into it)."""
     vpython = _venv_python(venv)
+    session.report("creating a fresh environment")
     if not session.run([python, "-m", "venv", "--without-pip", str(venv)]):
         return False
     installer = _installer(python, vpython, session.env)
@@ -184,44 +209,67 @@ def _install(session: _Session, python: str, venv: Path, work: Path) -> bool:
             return False
         installer = [str(vpython), "-m", "pip"]
     pip = [*installer, "install", "--disable-pip-version-check", "--no-input", "-q"]
+    pip += _find_links()
+    return _install_with(session, pip, pip)
+
+
+def _install_uv(session: _Session, uv: str, python: str, venv: Path) -> bool:
+    """A fresh venv made and filled by uv, told what pip's configuration says (uv reads none
+    of it)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    session.report("creating a fresh environment (uv)")
+    with ThreadPoolExecutor(1) as pool:  # asking pip takes as long as making the venv
+        config = pool.submit(read_pip_config, python, session.env)
+        if not session.run([uv, "venv", "--quiet", "--python", python, str(venv)]):
+            return False
+        options = uv_install_options(config.result(), session.env)
+    install = [uv, "pip", "install", "--quiet", "--python", str(_venv_python(venv))]
+    install += [*options.args, *_find_links()]
+    env = {**session.env, **options.env}
+    return _install_with(session, install, [*install, *options.constraints], env)
+
+
+def _install_with(
+    session: _Session,
+    locked: list[str],
+    unlocked: list[str],
+    env: dict[str, str] | None = None,
+) -> bool:
+    """The lock (``locked``, hashes required) if there is one, then the package and pytest."""
+    if (session.work / LOCK_FILE).is_file():
+        session.report("installing the locked dependencies (requirements.lock)")
+        if not session.run([*locked, "--require-hashes", "-r", LOCK_FILE], env):
+            return False
+    session.report("installing the package and pytest")
+    return session.run([*unlocked, str(session.work), "pytest"], env)
+
+
+def _find_links() -> list[str]:
     find_links = os.environ.get(FIND_LINKS_ENV, "").strip()
-    if find_links:
-        pip += ["--find-links", find_links]
-    if (work / LOCK_FILE).is_file() and not session.run(
-        [*pip, "--require-hashes", "-r", LOCK_FILE]
-    ):
-        return False
-    return session.run([*pip, str(work), "pytest"])
+    return ["--find-links", find_links] if find_links else []
 
 
-def _run_tests(session: _Session, venv: Path, junit: Path) -> VerifyResult:
-    vpython = _venv_python(venv)
+def _run_tests(session: _Session, where: Place, junit: Path, origin: Origin) -> VerifyResult:
+    session.report("running the tests")
+    vpython = _venv_python(where.venv)
     test_env = {
         **session.env,
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "VIRTUAL_ENV": str(venv),
+        "VIRTUAL_ENV": str(where.venv),
         "PATH": os.pathsep.join([str(vpython.parent), session.env.get("PATH", "")]),
     }
+    if where.pycache is None:
+        test_env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:  # bytecode kept apart, never in the package's copy
+        test_env.pop("PYTHONDONTWRITEBYTECODE", None)
+        test_env["PYTHONPYCACHEPREFIX"] = str(where.pycache)
     pytest = [str(vpython), "-m", "pytest", "-p", "no:cacheprovider", "-o"]
     pytest += ["junit_family=xunit1", f"--junitxml={junit}", "--continue-on-collection-errors"]
     passed = session.run(pytest, test_env)
     tests, problem = read_junit(junit, session.work)
     ok = passed and not problem and all(t.outcome in ("passed", "skipped") for t in tests)
-    return VerifyResult(ok, tests, "\n\n".join(filter(None, [_log(session.steps), problem])))
-
-
-def render_test(test: TestResult) -> str:
-    """``PASS name``, ``FAIL name — message`` or ``SKIP name — reason``: one line."""
-    label = {"passed": "PASS", "failed": "FAIL", "error": "FAIL", "skipped": "SKIP"}[test.outcome]
-    message = _first_line(test.message)
-    return f"{label} {test.name} — {message}" if message else f"{label} {test.name}"
-
-
-def render_summary(result: VerifyResult) -> str:
-    counts = f"{result.passed} passed, {result.failed} failed"
-    if not result.ok and not result.failed:  # e.g. the package failed at import, in conftest
-        return f"{counts}: the tests could not run (the log above says why)"
-    return counts
+    log = "\n\n".join(filter(None, [_log(session.steps), problem]))
+    return VerifyResult(ok, tests, log, origin)
 
 
 # -- running ------------------------------------------------------------------------------------
@@ -308,7 +356,3 @@ def _tail(output: str) -> list[str]:
     if len(lines) <= LOG_TAIL_LINES:
         return lines
     return [f"[... {len(lines) - LOG_TAIL_LINES} lines left out ...]", *lines[-LOG_TAIL_LINES:]]
-
-
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")

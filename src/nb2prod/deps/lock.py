@@ -20,6 +20,7 @@ from typing import Literal
 from nb2prod.deps.index import extra_index_urls
 from nb2prod.deps.requirement import Requirement, canonical
 from nb2prod.errors import NotebookError
+from nb2prod.progress import Report, quiet
 
 Resolver = Literal["auto", "pip-tools", "uv"]
 
@@ -126,6 +127,7 @@ def compile_lock(
     no_index: bool = False,
     constraints: Sequence[Requirement] = (),
     python: str | None = None,
+    progress: Report = quiet,
 ) -> str:
     """Compile ``requirements_in`` into the text of ``requirements.lock``.
 
@@ -133,11 +135,14 @@ def compile_lock(
     errors name. ``constraints`` hold indirect dependencies to versions (given to the resolver as
     ``-c recorded.txt``; those outside the resolved closure do nothing). ``python`` (``X.Y``):
     the Python to resolve for, where the resolver can (uv; pip-tools resolves for the Python it
-    runs on). Raises :class:`NotebookError` with one line when resolution fails.
+    runs on). ``progress`` hears when resolving starts. Raises :class:`NotebookError` with one
+    line when resolution fails.
     """
     if not requirements:
         return lock_header(requirements)
     chosen = choose_resolver(resolver)
+    held = f", holding {len(constraints)} recorded version(s)" if constraints else ""
+    progress(f"resolving {len(requirements)} requirement(s) with {chosen}{held}")
     with tempfile.TemporaryDirectory(prefix="nb2prod-lock-") as work:
         text = requirements_in
         if constraints:

@@ -39,6 +39,7 @@ from nb2prod.deps.recorded import (
 from nb2prod.deps.requirement import Environment, Requirement
 from nb2prod.deps.versions import parse_pip_requirement, pin_versions
 from nb2prod.errors import NotebookError
+from nb2prod.progress import Report, quiet
 
 PYPROJECT = "pyproject.toml"
 
@@ -70,6 +71,7 @@ def lock_package(
     timeout: float = 600,
     find_links: Sequence[str] = (),
     no_index: bool = False,
+    progress: Report = quiet,
 ) -> LockResult:
     """Pin and lock the direct dependencies of the package in ``package_dir`` (nothing written).
 
@@ -85,6 +87,7 @@ def lock_package(
         timeout=timeout,
         find_links=find_links,
         no_index=no_index,
+        progress=progress,
     )
 
 
@@ -99,6 +102,7 @@ def _lock_project(
     timeout: float = 600,
     find_links: Sequence[str] = (),
     no_index: bool = False,
+    progress: Report = quiet,
 ) -> LockResult:
     """``lock_package`` of a package's parsed ``pyproject.toml`` and ``nb2prod.json``."""
     ignored: list[mv.Ignored] = []
@@ -124,6 +128,7 @@ def _lock_project(
             no_index=no_index,
             constraints=constraints,
             python=python,
+            progress=progress,
         )
 
     lock, notes = _compile_held(compile_with, held)
