@@ -4,7 +4,8 @@
 float noise out, spaces collapsed), so "differs" here means what it means to a generated test.
 ``difference`` names why two texts differ: timing, address, random (the cell draws unseeded
 random numbers), numbers (only numbers changed), pretty-print (the same words laid out or cut
-otherwise), or other.
+otherwise), wording (the same numbers in much the same text, some words changed: a library's
+repr or message, ``np.int64(9)`` for ``9``), or other.
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ _TIMING = re.compile(
 _OBJECT_AT = re.compile(r"\bat 0x|object at\b|<[\w.]+ object\b")
 _CUT = re.compile(r"\.\.\.|…|\[\d+ rows x \d+ columns\]")
 _WORD = re.compile(r"[^\W\d_]+")
+#: Numbers standing alone (not the digits of a name such as ``int64``).
+_ALONE = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w])")
+#: A value shown inside its type's constructor: ``np.float64(0.5)``.
+_WRAPPED = re.compile(r"\b[A-Za-z_][\w.]*\(([^()]*)\)")
+#: How alike two texts must be for a change of words alone to be a change of wording.
+WORDING_RATIO = 0.6
 
 
 def normalize(text: str) -> str:
@@ -52,7 +59,21 @@ def difference(expected: Sequence[str], got: Sequence[str], random: bool = False
         return "pretty-print"
     if random:
         return "random"
+    if _ALONE.findall(before) == _ALONE.findall(after) and _alike(before, after):
+        return "wording"
     return "other"
+
+
+def _alike(before: str, after: str) -> bool:
+    from difflib import SequenceMatcher
+
+    if _unwrapped(before) == _unwrapped(after):  # ``np.int64(9)`` for ``9``
+        return True
+    return SequenceMatcher(None, before, after, autojunk=False).ratio() >= WORDING_RATIO
+
+
+def _unwrapped(text: str) -> str:
+    return _WRAPPED.sub(r"\1", text)
 
 
 def diff_sides(diff: Sequence[str]) -> tuple[list[str], list[str]]:

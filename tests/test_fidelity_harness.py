@@ -64,6 +64,7 @@ def passing(name: str) -> TestResult:
         (["[0.417 0.72 0.000114]"], ["[0.5488 0.7152 0.6028]"], (), "output mismatch: numbers"),
         (["[1 2 3", " 4 5 6]"], ["[1 2 3 4 5 6]"], (), "output mismatch: pretty-print"),
         (["a b ... y z"], ["a b c d e f y z"], (), "output mismatch: pretty-print"),
+        (["9"], ["np.int64(9)"], (), "output mismatch: wording"),
         (["hello"], ["goodbye"], (), "output mismatch: other"),
     ],
 )  # fmt: skip
@@ -208,10 +209,12 @@ def test_the_cache_key_follows_the_path_and_the_content() -> None:
     assert set(key) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 
 
-def test_difference_kinds_need_the_same_words_for_pretty_print() -> None:
+def test_pretty_print_needs_the_same_words_and_wording_the_same_numbers() -> None:
     assert difference(["a  b"], ["a b"]) == "pretty-print"
     assert difference(["a ... c"], ["a b c"]) == "pretty-print"
     assert difference(["a ... c"], ["z"]) == "other"
+    assert difference(["1 A", "dtype: object"], ["1 A", "dtype: str"]) == "wording"
+    assert difference(["f(3)"], ["g(4)"]) == "other"
 
 
 def harness(*args: str | Path) -> subprocess.CompletedProcess[str]:
