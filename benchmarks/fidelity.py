@@ -15,6 +15,11 @@ with their first error line, and the scores; ``--json`` writes it all.
 
     python3 scripts/corpus.py extract corpus
     python3 benchmarks/fidelity.py corpus --sample benchmarks/fidelity_sample.txt --out /tmp/fid
+
+``--run-only`` does the run stage alone (to fill the cache ahead of measurements); ``--jobs N``
+measures N notebooks at once; ``--match TEXT`` keeps the notebooks whose path holds TEXT.
+benchmarks/fidelity_sample.py says how the sample was chosen; the earlier 30-notebook sample,
+scripts/fidelity_sample.txt, works the same way.
 """
 
 from __future__ import annotations
