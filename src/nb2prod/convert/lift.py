@@ -36,6 +36,7 @@ class LiftedCell:
     needs_subprocess: bool = False
     needs_os: bool = False
     order: list[tuple[str, int]] = field(default_factory=list)
+    raises: str | None = None
 
     def in_order(self) -> list[tuple[str, cst.BaseStatement]]:
         """Every statement with where it went (``imports``, ``definitions`` or ``body``), in the
@@ -69,12 +70,14 @@ def lift_cell(
     data: DataResolver | None = None,
     imported: frozenset[str] = frozenset(),
     figures: str | None = None,
+    raises: tuple[str, str] | None = None,
 ) -> LiftedCell:
     """Lift one code cell; ``displays_result`` says its last expression's value was shown;
     ``data`` maps a string literal that names a data file beside the notebook to its place in
     the package's data folder; ``imported`` are the names the notebook's imports bind;
     ``figures`` names the cell when it showed matplotlib figures (they are saved at its end, as
-    the inline backend showed them then).
+    the inline backend showed them then); ``raises`` is (exception class name, cell label) for a
+    cell that showed an error on purpose: its code runs expecting that error.
     Raises :class:`Unliftable` for code nested too deeply, or that libcst cannot read."""
     lifted = LiftedCell()
     try:
@@ -95,11 +98,32 @@ def lift_cell(
         lifted.add("body", _comment_block(source, "not valid Python"))
         return lifted
     try:
-        return _lift(parsed, lifted, displays_result, data or _no_data, imported, figures)
+        lifted = _lift(parsed, lifted, displays_result, data or _no_data, imported, figures)
     except RecursionError:
         raise Unliftable("code nested too deeply to lift: split it into named parts") from None
     except cst.ParserSyntaxError as error:
         raise Unliftable(f"libcst cannot read this code: {error.message}") from None
+    return _expecting(lifted, raises) if raises else lifted
+
+
+def _expecting(lifted: LiftedCell, raises: tuple[str, str]) -> LiftedCell:
+    """All the cell's code, in its order, inside ``with raises_here(NAME, CELL):``: it runs as
+    in the notebook, up to the error the notebook showed, and the pipeline goes on."""
+    name, label = raises
+    statements = [statement for _, statement in lifted.in_order()]
+    call = cst.Call(
+        cst.Name("raises_here"),
+        [cst.Arg(cst.SimpleString(quote(name))), cst.Arg(cst.SimpleString(quote(label)))],
+    )
+    block = cst.With(
+        items=[cst.WithItem(call)],
+        body=cst.IndentedBlock(body=statements or [cst.SimpleStatementLine([cst.Pass()])]),
+    )
+    lifted.imports, lifted.definitions, lifted.body, lifted.order = [], [], [], []
+    lifted.constants = []
+    lifted.add("body", block)
+    lifted.raises = name
+    return lifted
 
 
 def _compile_error(source: str) -> str | None:
@@ -261,7 +285,7 @@ def _display_only(
         return statement.with_changes(body=[expr.with_changes(value=shown)])
     if isinstance(expr.value, cst.Call) and not _display_method(expr.value):
         return statement
-    if isinstance(expr.value, cst.Await | cst.Yield):
+    if not isinstance(expr.value, _INERT):  # `1 / 0`, `d["k"]`: it may raise, as it did
         return statement
     if statement.leading_lines and any(line.comment for line in statement.leading_lines):
         return cst.SimpleStatementLine(
@@ -269,6 +293,9 @@ def _display_only(
         )  # keep the user's comments
     return None
 
+
+#: Bare expressions that can do nothing, dropped when their value was not shown.
+_INERT = (cst.Name, cst.Attribute, cst.BaseNumber, cst.Call, cst.Ellipsis)
 
 _DISPLAY_ONLY_METHODS = frozenset(
     {"head", "tail", "describe", "info", "sample", "value_counts", "nunique", "unique",

@@ -42,10 +42,12 @@ from nb2prod.convert.shipping import MAX_DATA_FILE, DataShipper
 from nb2prod.convert.steps import Step, cell_key, split_steps
 from nb2prod.convert.testgen import (
     GeneratedTest,
+    error_tests,
     figure_count,
     figure_tests,
     function_tests,
     output_tests,
+    raised_on_purpose,
     render_tests,
 )
 from nb2prod.convert.toplevel import awaits
@@ -123,7 +125,12 @@ class _Builder:
             for lifted in self.lifted.values():
                 lifted.imports = [_visited(s, rewrite) for s in lifted.imports]
         lifted_by_cell: dict[object, LiftedCell] = dict(self.lifted)
-        self.reasons = readable_blockers(statements(self.steps, lifted_by_cell))
+        self.reasons = readable_blockers(statements(self.steps, lifted_by_cell)) + [
+            f"cell {cell.number} shows {lifted.raises} on purpose: its code runs as far as the "
+            "error, as in the notebook"
+            for cell, lifted in self.lifted.items()
+            if lifted.raises
+        ]
         self.shared = (
             unique("steps", set(self.local.names) | {s.name for s in self.steps})
             if self.reasons
@@ -146,8 +153,10 @@ class _Builder:
     def _lift(self, cell: Analysed, imported: frozenset[str]) -> LiftedCell:
         try:
             figures = f"cell-{cell.number}" if figure_count(cell) else None
+            error = raised_on_purpose(cell)
+            raises = (error, f"cell-{cell.number}") if error else None
             return lift_cell(
-                cell.cell.source, _displays(cell), self.shipper.literal, imported, figures
+                cell.cell.source, _displays(cell), self.shipper.literal, imported, figures, raises
             )
         except Unliftable as error:
             raise NotebookError(self.notebook.path, f"cell {cell.number}: {error}") from None
@@ -167,7 +176,7 @@ class _Builder:
             files[f"{base}/data/{shipped}"] = content
         known = notebook_secrets(self.notebook)  # never in a test, and redacted anywhere else
         tests = output_tests(self.steps) + function_tests(self.steps, homes, self.name)
-        tests += figure_tests(self.steps, self.name)
+        tests += figure_tests(self.steps, self.name) + error_tests(self.steps, self.name)
         tests = [test for test in tests if not leaks(test.code, known)]
         checks = data_tests(self.inputs, self.name, {t.name for t in tests})
         tests += checks.values()

@@ -77,7 +77,7 @@ def _imports(module: StepModule, package: str, code: str) -> list[str]:
         lines.append("from pathlib import Path")
     support = sorted(
         name
-        for name in ("show_result", "save_figure", "data_path", "display")
+        for name in ("show_result", "save_figure", "data_path", "display", "raises_here")
         if name in used and f"def {name}(" not in code
     )
     if support:

@@ -20,7 +20,7 @@ from nb2prod.convert.scopes import Names, function_locals, names_of
 from nb2prod.convert.steps import Step, cell_key
 from nb2prod.convert.toplevel import awaits
 
-_SUPPORT = ("show_result", "save_figure", "data_path", "display")
+_SUPPORT = ("show_result", "save_figure", "data_path", "display", "raises_here")
 
 
 @dataclass

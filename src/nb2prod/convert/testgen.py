@@ -102,6 +102,36 @@ def figure_tests(steps: list[Step], package: str) -> list[GeneratedTest]:
     return tests
 
 
+def raised_on_purpose(cell: Analysed) -> str | None:
+    """The exception class a cell tagged ``raises-exception`` showed, when it is a name."""
+    if "raises-exception" not in cell.cell.tags:
+        return None
+    for output in cell.cell.outputs:
+        if output.output_type == "error" and output.ename and output.ename.isidentifier():
+            return output.ename
+    return None
+
+
+def error_tests(steps: list[Step], package: str) -> list[GeneratedTest]:
+    """One test per cell that showed an error on purpose: the package raises the same class."""
+    tests: list[GeneratedTest] = []
+    for step in steps:
+        for cell in step.cells:
+            name = raised_on_purpose(cell)
+            if name is None:
+                continue
+            test = f"test_cell_{cell.number}_raises_{name.lower()}"
+            doc = docstring(f"Cell {cell.number} ({cell_key(cell)}) showed {name}, on purpose.")
+            code = (
+                f"def {test}(pipeline: tuple[dict[str, Any], str]) -> None:\n"
+                f"    {doc}\n"
+                f"    from {package}._support import raised\n\n"
+                f"    assert raised().get({quote(f'cell-{cell.number}')}) == {quote(name)}\n"
+            )
+            tests.append(GeneratedTest(test, cell_key(cell), code))
+    return tests
+
+
 def function_tests(
     steps: list[Step], definitions: dict[str, str], package: str
 ) -> list[GeneratedTest]:

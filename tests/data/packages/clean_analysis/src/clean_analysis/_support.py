@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data"
 _saved: list[Path] = []
+_raised: dict[str, str | None] = {}
 
 
 def plain_text(value: Any) -> str:
@@ -47,6 +50,25 @@ def save_figure(cell: str = "figure") -> list[Path]:
     plt.close("all")
     _saved.extend(paths)
     return paths
+
+
+@contextlib.contextmanager
+def raises_here(name: str, cell: str) -> Iterator[None]:
+    """The notebook showed ``cell`` raise ``name`` on purpose: run its code expecting that error
+    (anything else still stops the run), note it, and go on as the notebook did."""
+    try:
+        yield
+    except Exception as error:
+        if type(error).__name__ != name:
+            raise
+        _raised[cell] = name
+    else:
+        _raised[cell] = None
+
+
+def raised() -> dict[str, str | None]:
+    """The error each such cell raised in this run (None: it raised none)."""
+    return dict(_raised)
 
 
 def saved_figures() -> list[Path]:
