@@ -7,7 +7,11 @@ import argparse
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nb2prod.progress import StatusLine
+    from nb2prod.recorder.run import RunResult
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -45,6 +49,7 @@ def run_run(args: argparse.Namespace) -> int:
     from nb2prod.errors import NotebookError
     from nb2prod.output import write_file
     from nb2prod.output_guard import check_file
+    from nb2prod.progress import reporter, status
     from nb2prod.recorder.run import run_notebook
 
     out = args.output or args.notebook
@@ -54,7 +59,12 @@ def run_run(args: argparse.Namespace) -> int:
             check_file(args.output, force=args.force)
         elif os.path.isfile(args.notebook):
             check_file(args.notebook, force=True)  # in place: only a writable folder is needed
-        result = run_notebook(args.notebook, args.kernel, args.timeout, args.allow_errors)
+        with status() as line:
+            result = run_notebook(
+                args.notebook, args.kernel, args.timeout, args.allow_errors, reporter(line)
+            )
+            if line is not None:
+                _show_failed_cells(line, result)
         for failure in result.failures:
             print(f"{args.notebook}: {failure}", file=sys.stderr)
         if result.failed:
@@ -67,6 +77,15 @@ def run_run(args: argparse.Namespace) -> int:
     records = result.notebook["metadata"].get("nb2prod", {})
     print(f"{out}: ran {len(records.get('history', []))} cell(s), saved with their records")
     return EXIT_FAILED if result.failures else EXIT_OK
+
+
+def _show_failed_cells(line: StatusLine, result: RunResult) -> None:
+    """On a terminal: the cells that raised, and the one the run stopped at, each on a line."""
+    for cell in result.raised:
+        if cell != result.stopped_at:
+            line.keep(f"cell {cell} of {result.cells} raised an error; the run went on")
+    if result.stopped_at is not None:
+        line.keep(f"cell {result.stopped_at} of {result.cells} failed")
 
 
 def run_env(args: argparse.Namespace) -> int:

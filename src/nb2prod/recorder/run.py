@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nb2prod.errors import NotebookError
+from nb2prod.progress import Report, quiet
 from nb2prod.recorder.metadata import merge
 
 _EXPORT = "__import__('nb2prod.recorder.extension', fromlist=['_']).export_json()"
@@ -20,15 +21,28 @@ _EXPORT = "__import__('nb2prod.recorder.extension', fromlist=['_']).export_json(
 
 @dataclass
 class RunResult:
+    """The notebook run (with its records); ``failed``: why the run stopped, at cell
+    ``stopped_at`` (1-based, of ``cells``); ``raised``: the cells that raised an error (the run
+    goes on after them with ``allow_errors``); ``failures``: what the recorder could not do."""
+
     notebook: dict[str, Any]
     failed: str | None = None
     failures: list[str] = field(default_factory=list)
+    stopped_at: int | None = None
+    cells: int = 0
+    raised: list[int] = field(default_factory=list)
 
 
 def run_notebook(
-    path: str, kernel: str | None = None, timeout: int = 600, allow_errors: bool = False
+    path: str,
+    kernel: str | None = None,
+    timeout: int = 600,
+    allow_errors: bool = False,
+    progress: Report = quiet,
 ) -> RunResult:
-    """Execute the notebook at ``path``; raise NotebookError for what cannot be run at all."""
+    """Execute the notebook at ``path``; raise NotebookError for what cannot be run at all.
+
+    ``progress`` hears ``running cell N of M`` before each code cell."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
@@ -51,11 +65,12 @@ def run_notebook(
     )
     failed: str | None = None
     stopped: str | None = None
+    position = _Position(len(notebook.cells), progress)
     try:
         with client.setup_kernel(cwd=folder, stderr=subprocess.DEVNULL):
             _send_cell_ids(client.kc, current)
             try:
-                _execute_all(client, timeout)
+                _execute_all(client, timeout, position)
             except CellExecutionError as error:
                 failed = _first_line(error)
             except _Stopped as error:
@@ -66,10 +81,35 @@ def run_notebook(
     except Exception as error:  # a dead kernel's cleanup may fail too: the reason stays
         if not stopped:
             raise NotebookError(path, f"could not be run: {_first_line(error)}") from None
+    at = position.cell if failed or stopped else None
+    raised = [n for n in raised_cells(notebook) if n <= position.cell]  # the later did not run
     if stopped:
-        return RunResult(notebook, stopped)
+        return RunResult(notebook, stopped, [], at, position.total, raised)
     recorded = merge(notebook, state)
-    return RunResult(recorded, failed, list(state.get("failures", [])))
+    failures = list(state.get("failures", []))
+    return RunResult(recorded, failed, failures, at, position.total, raised)
+
+
+@dataclass
+class _Position:
+    """Which cell (1-based, of ``total``) is running, told to ``progress``."""
+
+    total: int
+    progress: Report
+    cell: int = 0
+
+    def at(self, index: int) -> None:
+        self.cell = index + 1
+        self.progress(f"running cell {self.cell} of {self.total}")
+
+
+def raised_cells(notebook: Any) -> list[int]:
+    """The cells (1-based) whose outputs hold an error."""
+    return [
+        index + 1
+        for index, cell in enumerate(notebook.get("cells", []))
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+    ]
 
 
 def _kernel(notebook: Any, wanted: str | None) -> str:
@@ -106,7 +146,7 @@ class _Stopped(Exception):
     """A cell did not finish: it ran out of time, or the kernel died (the message says which)."""
 
 
-def _execute_all(client: Any, timeout: int) -> None:
+def _execute_all(client: Any, timeout: int, position: _Position) -> None:
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     try:
@@ -116,6 +156,8 @@ def _execute_all(client: Any, timeout: int) -> None:
     if info is not None and "language_info" in info["content"]:
         client.nb.metadata["language_info"] = info["content"]["language_info"]
     for index, cell in enumerate(client.nb.cells):
+        if cell.get("cell_type") == "code":
+            position.at(index)
         try:
             client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
         except CellTimeoutError:
