@@ -137,7 +137,7 @@ LINE: dict[str, Meaning] = {
     **dict.fromkeys(
         ("pinfo2", "hist", "pdb", "tb", "pprint", "page", "dirs", "autocall", "automagic",
          "autoawait", "logstart", "logstate", "alias_magic", "connect_info", "save", "pastebin",
-         "watermark", "tensorboard"),
+         "watermark", "tensorboard", "subshell"),
         _SHOWS,
     ),
 }  # fmt: skip
