@@ -13,7 +13,9 @@ import libcst as cst
 import pytest
 
 from nb2prod.analysis.cell import analyse_cell
+from nb2prod.analysis.context import Analysed
 from nb2prod.analysis.facts import CellFacts
+from nb2prod.convert.dependencies import dependencies
 from nb2prod.convert.lift import LiftedCell, lift_cell
 from nb2prod.magic_table import (
     CELL,
@@ -27,6 +29,7 @@ from nb2prod.magic_table import (
     unstable_output,
     writefile_target,
 )
+from nb2prod.notebook import Cell
 
 RUNNING = "made = source()"
 
@@ -187,6 +190,14 @@ def test_every_magic_ipython_and_the_kernel_register_is_in_the_table() -> None:
     registered = ZMQInteractiveShell.instance().magics_manager.lsmagic()
     assert sorted(set(registered["line"]) - set(LINE)) == []
     assert sorted(set(registered["cell"]) - set(CELL)) == []
+
+
+@pytest.mark.parametrize("row", [r for r in rows() if r[2].needs], ids=ids)
+def test_a_magic_that_imports_makes_a_dependency(row: tuple[Form, str, Meaning]) -> None:
+    form, name, found = row
+    source = source_of(form, name)
+    cell = Analysed(Cell(0, "code", source), analyse_cell(source, "."))
+    assert set(found.needs) <= set(dependencies([cell], [], "."))
 
 
 def test_options_before_the_code_are_dropped() -> None:

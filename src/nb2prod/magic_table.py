@@ -9,7 +9,8 @@ Per magic, line form (``%name``) and cell form (``%%name``) apart:
   output can be a test; a timing, a profile or a listing of the session never is;
 * ``shell``: it runs shell commands (their output is no test either);
 * ``automagic``: IPython runs it without its ``%`` in a one-line cell, and its name is rarely a
-  variable's.
+  variable's;
+* ``needs``: the distributions it imports without an import statement (``%matplotlib``).
 
 A magic not in the table is unknown: nb2prod cannot see what it does (a cell magic may bind any
 name), ``convert`` leaves a visible TODO, and its output is no test.
@@ -61,11 +62,12 @@ class Meaning:
     shell: bool = False
     automagic: bool = False
     why: str = ""  # for NOTE and TODO: why it is not part of the package
+    needs: tuple[str, ...] = ()
 
 
 def _m(code: Code, lift: Lift, stable: bool = False, *, shell: bool = False, auto: bool = False,
-       why: str = "") -> Meaning:  # fmt: skip
-    return Meaning(code, lift, stable, shell, auto, why)
+       why: str = "", needs: tuple[str, ...] = ()) -> Meaning:  # fmt: skip
+    return Meaning(code, lift, stable, shell, auto, why, needs)
 
 
 _TIMING = "a timing, not part of the results"
@@ -98,7 +100,8 @@ LINE: dict[str, Meaning] = {
     "rep": _m(Code.HIDDEN, Lift.TODO, auto=True, why=_HIDDEN_CODE),
     "macro": _m(Code.HIDDEN, Lift.TODO, why=_HIDDEN_CODE),
     "store": _m(Code.BINDS, Lift.TODO, why="stores or restores variables across sessions"),
-    "pylab": _m(Code.BINDS, Lift.TODO, auto=True, why="star-imports numpy and matplotlib"),
+    "pylab": _m(Code.BINDS, Lift.TODO, auto=True, why="star-imports numpy and matplotlib",
+                needs=("matplotlib",)),
     "R": _m(Code.BINDS, Lift.TODO, why="R code"),
     "Rpull": _m(Code.BINDS, Lift.TODO, why="R code"),
     "Rpush": _m(Code.NONE, Lift.TODO, why="R code"),
@@ -122,8 +125,9 @@ LINE: dict[str, Meaning] = {
     "cat": _m(Code.NONE, Lift.DROP, shell=True),
     "sc": _m(Code.NONE, Lift.TODO, shell=True, why=_SCRIPT),
     # the interactive session only
+    "matplotlib": _m(Code.NONE, Lift.DROP, stable=True, auto=True, needs=("matplotlib",)),
     **dict.fromkeys(
-        ("matplotlib", "load_ext", "reload_ext", "unload_ext", "autoreload", "aimport", "config",
+        ("load_ext", "reload_ext", "unload_ext", "autoreload", "aimport", "config",
          "colors", "notebook", "rehashx", "unalias", "bookmark"),
         _AUTO_SESSION,
     ),
@@ -236,16 +240,25 @@ class MagicUse(Protocol):
     def name(self) -> str: ...
 
 
+def meaning_of(magic: MagicUse) -> Meaning:
+    """What a magic a cell uses means (a shell escape's is :data:`SHELL`)."""
+    if magic.kind == "shell":
+        return SHELL
+    return meaning("cell" if magic.kind == "cell" else "line", magic.name)
+
+
+def written(magic: MagicUse) -> str:
+    """``%%time``, ``%ls``, ``!ls``: the magic as a cell writes it."""
+    return {"shell": "!", "cell": "%%"}.get(magic.kind, "%") + magic.name
+
+
 def unstable_output(magics: Iterable[MagicUse]) -> str | None:
     """Why what a cell showed is no test of the package, or None when it may be one: the cell
     uses a magic whose output the package does not show again (a timing, a profile, a listing
     of the session, an unknown magic) or a shell command. Returns the magic as written
     (``%%time``, ``!ls``)."""
     for magic in magics:
-        if magic.kind == "shell":
-            return f"!{magic.name}"
-        form: Form = "cell" if magic.kind == "cell" else "line"
-        found = meaning(form, magic.name)
+        found = meaning_of(magic)
         if not found.stable or found.shell:
-            return ("%%" if form == "cell" else "%") + magic.name
+            return written(magic)
     return None

@@ -15,6 +15,7 @@ from nb2prod.analysis.context import Analysed
 from nb2prod.analysis.ipython import ParseFailure, parse_cell
 from nb2prod.convert.localmods import user_modules
 from nb2prod.deps.mapping import ALIASES, is_local
+from nb2prod.magic_table import meaning_of
 
 #: Methods and functions that need a distribution the notebook does not import.
 _CALLS = {
@@ -42,8 +43,9 @@ def dependencies(code: list[Analysed], requirements: list[str], notebook_dir: st
 
 def _implied(code: list[Analysed], modules: set[str]) -> set[str]:
     found: set[str] = set()
-    if any(m.name in ("matplotlib", "pylab") for c in code for m in c.facts.magics):
-        found.add("matplotlib")
+    for cell in code:
+        for magic in cell.facts.magics:  # `%matplotlib inline` imports matplotlib
+            found.update(meaning_of(magic).needs)
     for cell in code:
         try:
             tree = parse_cell(cell.cell.source).tree
