@@ -156,6 +156,7 @@ def test_the_install_looks_where_pip_is_configured_to_look(
     config.write_text(f"[install]\nfind-links = {wheels}\n")
     monkeypatch.setenv("PIP_CONFIG_FILE", str(config))
     monkeypatch.delenv("PIP_FIND_LINKS", raising=False)  # the variable would win over the file
+    monkeypatch.setenv("NB2PROD_CACHE_DIR", str(tmp_path / "cache"))
     package = make_package(tmp_path / "tinypkg", expected=6)
     pyproject = package / "pyproject.toml"
     needs = 'dependencies = ["nb2prod-probe==1.0"]'
@@ -168,6 +169,13 @@ def test_the_install_looks_where_pip_is_configured_to_look(
     assert MAKES_THE_VENV[installer] in result.log.splitlines()[0]
     outcomes = [(t.name, t.outcome) for t in result.tests]
     assert ("tests/test_probe.py::test_probe", "passed") in outcomes
+    kept = {p.name for p in (tmp_path / "cache").rglob("*.pyc")}
+    if installer == "uv":  # the installed modules' bytecode is kept, the run's own copy's not
+        assert {"__init__.cpython-311.pyc", "main.cpython-311.pyc"} <= kept  # _pytest/main.py
+        assert not [name for name in kept if name.startswith(("test_probe", "test_tinypkg"))]
+        assert not (tmp_path / "cache" / "verify" / "venv-0").exists()
+    else:
+        assert not kept
 
 
 SHOWN_TEST = """\
