@@ -9,6 +9,7 @@ from functools import lru_cache
 from nb2prod import secretscan
 from nb2prod.analysis import practices
 from nb2prod.analysis.context import Analysed, make
+from nb2prod.analysis.randomness import random_draws, varies
 from nb2prod.findings import Finding, Severity
 
 _FAMILIES = {
@@ -39,27 +40,11 @@ def hygiene_findings(code: list[Analysed]) -> list[Finding]:
 
 
 def _randomness(code: list[Analysed]) -> list[Finding]:
-    seeded: set[str] = set()
-    tainted: set[str] = set()
-    flagged: list[tuple[Analysed, list[str], set[str]]] = []
-    for cell in code:
-        unseeded: list[str] = []
-        families: set[str] = set()
-        for use in cell.facts.random_uses:
-            if use.seeds:
-                seeded.add(use.family)
-            elif use.family == "unseeded" or not ({use.family, "all"} & seeded):
-                unseeded.append(use.dotted)
-                families.add(use.family)
-        if unseeded:
-            flagged.append((cell, unseeded, families))
-            tainted |= set(cell.facts.defines)
-        elif set(cell.facts.reads) & tainted:
-            tainted |= set(cell.facts.defines)
+    draws = random_draws(code)
     found: list[Finding] = []
-    for cell, calls, families in flagged:
-        shows = cell.has_output or any(
-            c.has_output and set(c.facts.reads) & tainted for c in code if c.number > cell.number
+    for cell, calls, families in draws.flagged:
+        shows = any(
+            varies(c) for c in code if c.number >= cell.number and c.number in draws.tainted
         )
         fix = "; ".join(_FAMILIES[f] for f in sorted(families) if f in _FAMILIES)
         message = (

@@ -37,6 +37,7 @@ class LiftedCell:
     needs_os: bool = False
     order: list[tuple[str, int]] = field(default_factory=list)
     raises: str | None = None
+    kept_as_comment: bool = False
 
     def in_order(self) -> list[tuple[str, cst.BaseStatement]]:
         """Every statement with where it went (``imports``, ``definitions`` or ``body``), in the
@@ -85,6 +86,7 @@ def lift_cell(
     except ParseFailure as failure:
         lifted.todos.append(f"not valid Python, kept as a comment: {failure.message}")
         lifted.add("body", _comment_block(source, "not valid Python"))
+        lifted.kept_as_comment = True
         return lifted
     depth = nesting_depth(parsed.tree)
     if depth > MAX_DEPTH:
@@ -96,6 +98,7 @@ def lift_cell(
     if problem is not None:  # ast accepts it, the compiler does not: the cell never ran either
         lifted.todos.append(f"not valid Python, kept as a comment: {problem}")
         lifted.add("body", _comment_block(source, "not valid Python"))
+        lifted.kept_as_comment = True
         return lifted
     try:
         lifted = _lift(parsed, lifted, displays_result, data or _no_data, imported, figures)

@@ -15,6 +15,7 @@ from nb2prod import __version__
 from nb2prod import metadata_values as mv
 from nb2prod.analysis import REPRODUCIBILITY, analyse_notebook, check_notebook
 from nb2prod.analysis.context import Analysed
+from nb2prod.analysis.randomness import random_draws
 from nb2prod.container.dockerfile import base_image, render_dockerfile, render_dockerignore
 from nb2prod.container.facts import PackageFacts, image_labels
 from nb2prod.convert import templates
@@ -68,6 +69,11 @@ class Package:
     copied: frozenset[str] = frozenset()  # the user's own modules, copied as they are
 
 
+#: Findings that stop convert. Unseeded draws do not: the package's tests compare only the
+#: shape of the outputs that depend on them, and the README says to seed the generator.
+_REFUSES = REPRODUCIBILITY - {"unseeded-random"}
+
+
 @dataclass(frozen=True)
 class Refusal:
     """Why a notebook was not converted: the findings that make its results untrustworthy."""
@@ -81,7 +87,7 @@ def convert_notebook(
     """Lift ``notebook`` into a package, or refuse when its results cannot be trusted."""
     report = check_notebook(notebook)
     blocking = tuple(
-        f for f in report.findings if f.severity is Severity.ERROR and f.kind in REPRODUCIBILITY
+        f for f in report.findings if f.severity is Severity.ERROR and f.kind in _REFUSES
     )
     if blocking and not allow_hidden_state:
         return Refusal(blocking)
@@ -175,7 +181,10 @@ class _Builder:
         for shipped, content in sorted(self.shipper.files.items()):
             files[f"{base}/data/{shipped}"] = content
         known = notebook_secrets(self.notebook)  # never in a test, and redacted anywhere else
-        tests = output_tests(self.steps) + function_tests(self.steps, homes, self.name)
+        unlifted = {c.number for c, lifted in self.lifted.items() if lifted.kept_as_comment}
+        varying = random_draws(self.code).tainted
+        tests = output_tests(self.steps, varying, unlifted)
+        tests += function_tests(self.steps, homes, self.name)
         tests += figure_tests(self.steps, self.name) + error_tests(self.steps, self.name)
         tests = [test for test in tests if not leaks(test.code, known)]
         checks = data_tests(self.inputs, self.name, {t.name for t in tests})

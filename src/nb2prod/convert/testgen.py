@@ -4,11 +4,13 @@ functions give the results the notebook showed for the same arguments."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Set
 from dataclasses import dataclass
 
 from nb2prod.analysis.context import Analysed
 from nb2prod.convert.literal import docstring, quote, quote_value
 from nb2prod.convert.steps import Step, cell_key
+from nb2prod.magic_table import unstable_output
 from nb2prod.notebook import Output
 from nb2prod.secretscan import contains_secret
 
@@ -41,8 +43,13 @@ def _plain(output: Output) -> bool:
     return bool(output.text) and "image/png" not in output.mimetypes
 
 
-def output_tests(steps: list[Step]) -> list[GeneratedTest]:
-    """One characterization test per cell that showed text."""
+def output_tests(
+    steps: list[Step], varying: Set[int] = frozenset(), unlifted: Set[int] = frozenset()
+) -> list[GeneratedTest]:
+    """One characterization test per cell that showed text; for the cells in ``varying``
+    (their values depend on unseeded random draws) only the text's shape is compared. No test
+    for a cell in ``unlifted`` (its code is a comment in the package), nor for timing, profile
+    or shell output (a fresh run never shows it again)."""
     tests: list[GeneratedTest] = []
     for step in steps:
         for cell in step.cells:
@@ -51,17 +58,22 @@ def output_tests(steps: list[Step]) -> list[GeneratedTest]:
                 not text.strip()
                 or len(text) > MAX_EXPECTED
                 or any(o.truncated for o in cell.cell.outputs)
+                or cell.number in unlifted
+                or unstable_output(cell.facts.magics)
             ):
                 continue
             if contains_secret(text):
                 continue  # a credential in an output is never copied into a package
             name = f"test_cell_{cell.number}_output"
             doc = docstring(f"Cell {cell.number} ({cell_key(cell)}; step `{step.name}`) showed it.")
-            code = (
-                f"def {name}(pipeline: tuple[dict[str, Any], str]) -> None:\n"
-                f"    {doc}\n"
-                f"    shows(pipeline[1], {quote(text)})\n"
-            )
+            check = f"    shows(pipeline[1], {quote(text)})\n"
+            if cell.number in varying:
+                check = (
+                    "    # drawn from random numbers without a seed: only the text's shape is "
+                    "stable\n"
+                    f"    shows(pipeline[1], {quote(text)}, values=False)\n"
+                )
+            code = f"def {name}(pipeline: tuple[dict[str, Any], str]) -> None:\n    {doc}\n{check}"
             tests.append(GeneratedTest(name, cell_key(cell), code))
     return tests
 
