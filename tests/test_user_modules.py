@@ -114,6 +114,19 @@ def test_what_local_modules_import_is_a_dependency_through_each_other(tmp_path: 
     assert project(tmp_path / "out")["dependencies"] == ["matplotlib", "scikit-learn", "seaborn"]
 
 
+def test_a_script_the_notebook_writes_to_run_brings_no_dependency(tmp_path: Path) -> None:
+    """``mapper.py`` is run by a shell command, never imported: what it imports (here a Python 2
+    module, no distribution at all) must not reach the dependencies, or the lock fails."""
+    cells = [
+        "%%writefile mapper.py\nimport StringIO\nprint 'hello'\n",
+        "!python mapper.py",
+        "from IPython.display import display\ndisplay(1)",
+    ]
+    name = convert(write(tmp_path / "script.ipynb", cells), tmp_path / "out")
+    assert (tmp_path / "out" / "src" / name / "mapper.py").is_file()
+    assert project(tmp_path / "out")["dependencies"] == ["IPython"]  # one spelling
+
+
 @pytest.mark.parametrize(
     ("said", "floor"),
     [("3.14.0", running()), ("3.9.18", "3.9"), ("3.8.10", "3.9"), ("3.10.4", "3.10")],

@@ -8,6 +8,7 @@ URL, a path or an option never reaches ``pyproject.toml``."""
 from __future__ import annotations
 
 import ast
+import re
 import sys
 
 from nb2prod import metadata_values as mv
@@ -23,6 +24,7 @@ _CALLS = {
     "read_parquet": "pyarrow", "to_parquet": "pyarrow", "to_markdown": "tabulate",
 }  # fmt: skip
 _PLOTS = frozenset({"plot", "hist", "boxplot", "scatter_matrix"})
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def dependencies(code: list[Analysed], requirements: list[str], notebook_dir: str) -> list[str]:
@@ -38,7 +40,19 @@ def dependencies(code: list[Analysed], requirements: list[str], notebook_dir: st
     }  # fmt: skip
     found |= _implied(code, modules)
     found |= set(requirements)
-    return sorted({r for r in map(mv.requirement_line, found) if isinstance(r, str)}, key=str.lower)
+    return _one_each({r for r in map(mv.requirement_line, found) if isinstance(r, str)})
+
+
+def _one_each(lines: set[str]) -> list[str]:
+    """One line per distribution (``IPython`` and ``ipython`` are one), sorted: the one with
+    version specifiers when there is one."""
+    from packaging.utils import canonicalize_name
+
+    chosen: dict[str, str] = {}
+    for line in sorted(lines, key=lambda text: (-len(text), text)):
+        name = _NAME.match(line)
+        chosen.setdefault(canonicalize_name(name[0] if name else line), line)
+    return sorted(chosen.values(), key=str.lower)
 
 
 def _implied(code: list[Analysed], modules: set[str]) -> set[str]:

@@ -23,33 +23,6 @@ _MAX_FILES = 200
 _MAX_SOURCE = 4 * 1024 * 1024
 
 
-def local_modules(code: list[Analysed], notebook_dir: str) -> dict[str, str]:
-    """Modules beside the notebook that it imports, directly, through each other or through the
-    modules it writes -> their file or folder. A module the notebook writes is not one of them:
-    the cell's text, not the file a past run left, is what a fresh run imports."""
-    written = written_modules(code)
-    skipped = {top_name(path) for path in written}
-    wanted = [i.module.split(".")[0] for c in code for i in c.facts.imports if not i.level]
-    for source in written.values():
-        wanted += _imported_modules(source)
-    found: dict[str, str] = {}
-    while wanted:
-        name = wanted.pop(0)
-        if not name or name in found or name in skipped:
-            continue
-        base = os.path.join(notebook_dir, name)
-        origin = base + ".py" if os.path.isfile(base + ".py") else base
-        if not (origin.endswith(".py") or os.path.isfile(os.path.join(base, "__init__.py"))):
-            continue
-        entry = origin if origin.endswith(".py") else os.path.join(origin, "__init__.py")
-        if read_source(entry, notebook_dir) is None:
-            continue  # a link leading out of the notebook's folder, a FIFO...: not copied
-        found[name] = origin
-        for path in module_files(name, origin).values():
-            wanted += _imported_modules(read_source(path, notebook_dir) or "")
-    return dict(sorted(found.items()))
-
-
 def read_source(path: str, notebook_dir: str) -> str | None:
     """A local module's source through the safe reader: None unless it is a regular file whose
     real path is inside the notebook's folder."""
@@ -113,11 +86,14 @@ def top_name(relative: str) -> str:
 
 @dataclass(frozen=True)
 class UserModules:
-    """The user's own modules a package ships: the names the notebook imports them by, and their
-    files (path in the package -> source as the user wrote it)."""
+    """The user's own modules a package ships: the names the notebook imports them by, their
+    files (path in the package -> source as the user wrote it), and the names of those the
+    notebook imports, directly or through each other (a script it writes only to run it is
+    shipped, but what it imports is no dependency)."""
 
     names: frozenset[str] = frozenset()
     sources: dict[str, str] = field(default_factory=dict)
+    imported: frozenset[str] = frozenset()
 
     def rewritten(self, package: str) -> dict[str, str]:
         """Their files, their imports of each other pointed at ``package``."""
@@ -125,24 +101,55 @@ class UserModules:
         return {path: rewrite_source(text, local, package) for path, text in self.sources.items()}
 
     def imports(self) -> set[str]:
-        """The top-level names their code imports (each other's included)."""
-        return {name for text in self.sources.values() for name in _imported_modules(text)}
+        """The top-level names the code of the imported ones imports (each other's included)."""
+        return {
+            name
+            for path, text in self.sources.items()
+            if top_name(path) in self.imported
+            for name in _imported_modules(text)
+        }
 
 
 def user_modules(code: list[Analysed], notebook_dir: str) -> UserModules:
-    """The modules beside the notebook that it imports, and those it writes itself (their text
-    wins over a file of the same name that a past run left beside it)."""
-    written = written_modules(code)
-    local = local_modules(code, notebook_dir)
-    sources: dict[str, str] = {}
-    for name, origin in local.items():
-        for relative, path in module_files(name, origin).items():
-            text = read_source(path, notebook_dir)
-            if text is not None:
-                sources[relative] = text
-    sources.update(written)
-    names = frozenset(local) | {top_name(path) for path in written}
-    return UserModules(names, dict(sorted(sources.items())))
+    """The modules the notebook writes itself, and those beside it that it imports, directly or
+    through each other. A written module wins over a file of the same name beside the notebook:
+    the cell's text, not the file a past run left, is what a fresh run imports."""
+    written: dict[str, dict[str, str]] = {}
+    for path, text in written_modules(code).items():
+        written.setdefault(top_name(path), {})[path] = text
+    files = dict(written)
+    wanted = [i.module.split(".")[0] for c in code for i in c.facts.imports if not i.level]
+    imported: set[str] = set()
+    while wanted:
+        name = wanted.pop(0)
+        if not name or name in imported:
+            continue
+        found = files.get(name) or _beside(name, notebook_dir)
+        if not found:
+            continue
+        files[name] = found
+        imported.add(name)
+        for text in found.values():
+            wanted += _imported_modules(text)
+    sources = {path: text for found in files.values() for path, text in found.items()}
+    return UserModules(frozenset(files), dict(sorted(sources.items())), frozenset(imported))
+
+
+def _beside(name: str, notebook_dir: str) -> dict[str, str]:
+    """The files of module ``name`` beside the notebook (path in the package -> source), or
+    nothing: not there, or its entry file not one the safe reader gives (a link leading out of
+    the notebook's folder, a FIFO...)."""
+    base = os.path.join(notebook_dir, name)
+    origin = base + ".py" if os.path.isfile(base + ".py") else base
+    entry = origin if origin.endswith(".py") else os.path.join(origin, "__init__.py")
+    if not os.path.isfile(entry) or read_source(entry, notebook_dir) is None:
+        return {}
+    found: dict[str, str] = {}
+    for relative, path in module_files(name, origin).items():
+        text = read_source(path, notebook_dir)
+        if text is not None:
+            found[relative] = text
+    return found
 
 
 def _imported_modules(source: str) -> list[str]:
