@@ -38,6 +38,8 @@ LINE_ARGUMENTS = {
     "timeit": f"-n 3 -r 2 {RUNNING}",
     "memit": f"-r 2 {RUNNING}",
     "prun": f"-s cumulative -l 5 {RUNNING}",
+    "lprun": f"-f source -u 1e-3 {RUNNING}",
+    "mprun": f"-f source -T out.txt {RUNNING}",
     "store": "-r made",
     "R": "-o made x <- 1",
     "Rpull": "made",
@@ -204,6 +206,7 @@ def test_options_before_the_code_are_dropped() -> None:
     assert statement("timeit", '-n 50 KMeans(algorithm="elkan")') == 'KMeans(algorithm="elkan")'
     assert statement("prun", "-s cumulative -q -T out.txt fit(X)") == "fit(X)"
     assert statement("debug", "--breakpoint a.py:3 run()") == "run()"
+    assert statement("lprun", "-f sum_of_lists sum_of_lists(5000)") == "sum_of_lists(5000)"
     assert statement("time", "-n 3") == "-n 3"  # %time has no options
 
 

@@ -87,6 +87,8 @@ LINE: dict[str, Meaning] = {
     "time": _m(Code.RUNS, Lift.UNWRAP),
     "prun": _m(Code.RUNS, Lift.UNWRAP),
     "debug": _m(Code.RUNS, Lift.UNWRAP),
+    "lprun": _m(Code.RUNS, Lift.UNWRAP),  # line_profiler
+    "mprun": _m(Code.RUNS, Lift.UNWRAP),  # memory_profiler
     "timeit": _m(Code.REPEATED, Lift.NOTE, auto=True, why=_TIMING),
     "memit": _m(Code.REPEATED, Lift.NOTE, why="a memory measurement, not part of the results"),
     # names from elsewhere
@@ -194,6 +196,8 @@ _OPTIONS = {
     "memit": re.compile(r"^(?:\s*-[rt]\s*\d+|\s*-[ico]\b)*\s*"),
     "prun": re.compile(r"^(?:\s*-[DlsT]\s*\S+|\s*-[rq]\b)*\s*"),
     "debug": re.compile(r"^(?:\s*(?:--breakpoint|-b)(?:\s+|=)\S+)*\s*"),
+    "lprun": re.compile(r"^(?:\s*-[fmDTu]\s*\S+|\s*-[rsz]\b)*\s*"),
+    "mprun": re.compile(r"^(?:\s*-[fT]\s*\S+|\s*-[cr]\b)*\s*"),
 }
 
 
