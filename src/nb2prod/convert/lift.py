@@ -214,7 +214,9 @@ def _place(
 ) -> None:
     constant = _constant(statement, imported | set(lifted.constants))
     if _is_import(statement):
-        lifted.add("imports", statement)
+        kept = _without_kernel_display(statement)
+        if kept is not None:
+            lifted.add("imports", kept)
     elif isinstance(statement, cst.FunctionDef | cst.ClassDef):
         lifted.add("definitions", statement)
     elif isinstance(statement, cst.BaseCompoundStatement) and star_imports(statement):
@@ -229,6 +231,35 @@ def _place(
         kept = _display_only(statement, display, lifted)
         if kept is not None:
             lifted.add("body", kept)
+
+
+#: IPython's display functions that need a kernel; the package's ``_support`` has its own.
+KERNEL_DISPLAY = frozenset({"display", "update_display", "clear_output"})
+_DISPLAY_MODULES = frozenset({"IPython.display", "IPython.core.display"})
+
+
+def _without_kernel_display(statement: cst.BaseStatement) -> cst.BaseStatement | None:
+    """``from IPython.display import display, Markdown`` without ``display``: outside a kernel
+    IPython's prints ``str()`` and gives no handles, so the package's own is used. None when
+    nothing is left to import."""
+    code = _EMPTY.code_for_node(statement)
+    if "display" not in code or not isinstance(statement, cst.SimpleStatementLine):
+        return statement
+    body: list[cst.BaseSmallStatement] = []
+    for small in statement.body:
+        if isinstance(small, cst.ImportFrom) and isinstance(small.names, Sequence):
+            module = _EMPTY.code_for_node(small.module) if small.module else ""
+            if module in _DISPLAY_MODULES and not small.relative:
+                names = [
+                    a for a in small.names
+                    if a.asname is not None or _EMPTY.code_for_node(a.name) not in KERNEL_DISPLAY
+                ]  # fmt: skip
+                if not names:
+                    continue
+                last = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                small = small.with_changes(names=[*names[:-1], last])
+        body.append(small)
+    return statement.with_changes(body=body) if body else None
 
 
 def _constant(statement: cst.BaseStatement, known: set[str]) -> str | None:

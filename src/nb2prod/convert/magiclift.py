@@ -97,6 +97,8 @@ class MagicLifter(cst.CSTTransformer):
         """What the table says ``%name line`` (or ``%%name line`` over ``body``) becomes."""
         found = meaning(form, name)
         written = f"{'%' if form == 'line' else '%%'}{name} {line}".strip()
+        if form == "cell" and name == "capture":
+            return self._captured(line, body)
         if found.lift is Lift.UNWRAP:
             code = python_code(form, name, line, body) or ""
             return (_statements(code) or written) if code.strip() else None
@@ -114,6 +116,29 @@ class MagicLifter(cst.CSTTransformer):
         if found.lift is Lift.DROP:
             return None
         return f"{written} ({found.why})"
+
+    def _captured(self, line: str, body: str) -> _Replacement:
+        """``%%capture [--no-stdout] [--no-stderr] [--no-display] [name]``: the body runs inside
+        IPython's ``capture_output`` (an ordinary library call), bound to ``name`` when given."""
+        words = line.split()
+        options = {"--no-stdout": "stdout", "--no-stderr": "stderr", "--no-display": "display"}
+        flags = [f"{options[w]}=False" for w in words if w in options]
+        names = [w for w in words if not w.startswith("-")]
+        if (
+            len(names) > 1
+            or (names and not names[0].isidentifier())
+            or len(flags) + len(names) != len(words)
+        ):
+            return f"%%capture {line} (options nb2prod cannot read)"
+        target = f" as {names[0]}" if names else ""
+        inner = _statements(body) or [cst.SimpleStatementLine([cst.Pass()])]
+        self.lifted.requirements.append("ipython")
+        head = cst.parse_statement(
+            f"with IPython.utils.capture.capture_output({', '.join(flags)}){target}:\n    pass\n"
+        )
+        assert isinstance(head, cst.With)
+        imported = cst.parse_statement("import IPython.utils.capture\n")
+        return [imported, head.with_changes(body=cst.IndentedBlock(body=inner))]
 
     def _equivalent(self, name: str, argument: str, assigned: bool) -> _Replacement:
         """``%env`` and ``%set_env`` set ``os.environ``; ``%sx`` and ``%mkdir`` run commands."""

@@ -171,6 +171,10 @@ class _Builder:
         package = Package(self.name)
         files = package.files
         base = f"src/{self.name}"
+        cycle = None if self.reasons else self._import_cycle()
+        if cycle:
+            self.reasons.append(cycle)
+            self.shared = unique("steps", set(self.local.names) | {s.name for s in self.steps})
         if self.reasons:
             homes, results, exact = self._shared_files(files, base)
         else:
@@ -221,6 +225,24 @@ class _Builder:
             self.name, self.notebook_name, running, self.parameters, awaiting
         )
         return homes, self._results(running), True
+
+    def _import_cycle(self) -> str | None:
+        """Step modules that would import each other (a definition in one uses one from the
+        other, and back): Python cannot import such a pair."""
+        homes = self._homes()
+        needs: dict[str, set[str]] = {}
+        for step, flow in zip(self.steps, self.flows, strict=True):
+            wanted = self._extra_imports(step, flow, homes)
+            needs[step.name] = {
+                homes[line.rsplit(" ", 1)[-1]]
+                for line in wanted
+                if line.startswith(f"from {self.name}.") and line.rsplit(" ", 1)[-1] in homes
+            } - {step.name}
+        for start in needs:
+            for first in sorted(needs[start]):
+                if start in _reachable(needs, first):
+                    return f"the step modules `{start}` and `{first}` would import each other"
+        return None
 
     def _shared_files(
         self, files: dict[str, str | bytes], base: str
@@ -402,6 +424,17 @@ class _Builder:
             **lock_provenance(self.environment),
         }
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def _reachable(edges: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        name = stack.pop()
+        if name not in seen:
+            seen.add(name)
+            stack += edges.get(name, set())
+    return seen
 
 
 def _visited(statement: cst.BaseStatement, visitor: cst.CSTTransformer) -> cst.BaseStatement:

@@ -16,6 +16,12 @@ from nb2prod.convert.toplevel import awaits
 
 _EMPTY = cst.Module(body=[])
 
+#: What the package's ``_support`` module offers the steps.
+SUPPORT_NAMES = (
+    "show_result", "save_figure", "data_path", "raises_here", "display", "update_display",
+    "clear_output",
+)  # fmt: skip
+
 
 @dataclass
 class StepModule:
@@ -77,8 +83,10 @@ def _imports(module: StepModule, package: str, code: str) -> list[str]:
         lines.append("from pathlib import Path")
     support = sorted(
         name
-        for name in ("show_result", "save_figure", "data_path", "display", "raises_here")
-        if name in used and f"def {name}(" not in code
+        for name in SUPPORT_NAMES
+        if name in used
+        and f"def {name}(" not in code
+        and not any(_binds_any(line, {name}) for line in lines)
     )
     if support:
         lines.append(f"from {package}._support import {', '.join(support)}")

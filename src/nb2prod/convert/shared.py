@@ -15,12 +15,12 @@ import libcst as cst
 from nb2prod.convert.faithful import BUILTINS, Statement, binding_cells
 from nb2prod.convert.lift import LiftedCell
 from nb2prod.convert.literal import comment, docstring
-from nb2prod.convert.render import code_of
+from nb2prod.convert.render import SUPPORT_NAMES, code_of
 from nb2prod.convert.scopes import Names, function_locals, names_of
 from nb2prod.convert.steps import Step, cell_key
 from nb2prod.convert.toplevel import awaits
 
-_SUPPORT = ("show_result", "save_figure", "data_path", "display", "raises_here")
+_SUPPORT = SUPPORT_NAMES
 
 
 @dataclass
@@ -144,9 +144,18 @@ class _Placement:
     def _can_hoist(
         self, names: Names, bound: dict[str, list[int]], available: set[str], star: bool
     ) -> bool:
+        """Bound once, and all it reads when defined is there already: what it names, and what
+        the functions it calls then (a decorator, a default's call) read in turn."""
         if any(len(bound.get(name, [])) != 1 for name in names.binds):
             return False
-        unknown = names.now - available - names.binds
+        needed = set(names.now) - names.binds
+        pending = list(needed)
+        while pending:  # the hoisted functions it calls when defined read their globals then
+            for inner in self.later.get(pending.pop(), frozenset()):
+                if inner not in needed:
+                    needed.add(inner)
+                    pending.append(inner)
+        unknown = needed - available - names.binds
         if star:  # a name bound nowhere in the notebook comes from a star import
             unknown = {n for n in unknown if n in bound}
         return not unknown

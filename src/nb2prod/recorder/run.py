@@ -53,6 +53,7 @@ def run_notebook(
     loads(text, path)  # the same one-line refusals as check and convert, on the same bytes
     notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
     folder = os.path.dirname(os.path.abspath(path))
+    expected = expect_stored_errors(notebook)
     current: dict[str, str | None] = {"id": None}
     client = NotebookClient(
         notebook,
@@ -86,6 +87,7 @@ def run_notebook(
     if stopped:
         return RunResult(notebook, stopped, [], at, position.total, raised)
     recorded = merge(notebook, state)
+    settle_expected_errors(recorded, expected)
     failures = list(state.get("failures", []))
     return RunResult(recorded, failed, failures, at, position.total, raised)
 
@@ -110,6 +112,44 @@ def raised_cells(notebook: Any) -> list[int]:
         for index, cell in enumerate(notebook.get("cells", []))
         if any(o.get("output_type") == "error" for o in cell.get("outputs", []))
     ]
+
+
+#: nbclient's (and nbval's) tag: the cell may raise, and the run goes on.
+RAISES = "raises-exception"
+
+
+def expect_stored_errors(notebook: Any) -> set[int]:
+    """Tag ``raises-exception`` the cells whose saved output is an error: they show an error on
+    purpose (a textbook's ``1 / 0``), so a run from the top goes on past them. Returns the
+    indexes of the cells tagged here."""
+    tagged: set[int] = set()
+    for index, cell in enumerate(notebook.cells):
+        if cell.get("cell_type") != "code":
+            continue
+        errors = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+        if not errors:
+            continue
+        tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+        if isinstance(tags, list) and RAISES not in tags:
+            tags.append(RAISES)
+            tagged.add(index)
+    return tagged
+
+
+def settle_expected_errors(notebook: Any, tagged: set[int]) -> None:
+    """Keep the tag on the cells tagged by :func:`expect_stored_errors` that raised again in
+    this run (the saved notebook says the error is meant); take it off the others."""
+    cells = notebook.get("cells", [])
+    for index in tagged:
+        if index >= len(cells):
+            continue
+        cell = cells[index]
+        raised = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+        tags = cell.get("metadata", {}).get("tags", [])
+        if not raised and RAISES in tags:
+            tags.remove(RAISES)
+            if not tags:
+                del cell["metadata"]["tags"]
 
 
 def _kernel(notebook: Any, wanted: str | None) -> str:

@@ -29,10 +29,36 @@ def show_result(value: Any) -> None:
         print(plain_text(value))
 
 
-def display(*values: Any, **options: Any) -> None:
+class DisplayHandle:
+    """What ``display(..., display_id=True)`` gives: updating it shows the new value (the
+    notebook kept only the last one in place)."""
+
+    def __init__(self, display_id: str) -> None:
+        self.display_id = display_id
+
+    def display(self, value: Any, **options: Any) -> None:
+        show_result(value)
+
+    def update(self, value: Any, **options: Any) -> None:
+        show_result(value)
+
+
+def display(*values: Any, display_id: Any = None, **options: Any) -> DisplayHandle | None:
     """IPython's ``display()`` outside a kernel: each value in its plain-text form."""
     for value in values:
         show_result(value)
+    if display_id:
+        return DisplayHandle(str(display_id))
+    return None
+
+
+def update_display(value: Any, *, display_id: Any = None, **options: Any) -> None:
+    """IPython's ``update_display()``: the new value, shown."""
+    show_result(value)
+
+
+def clear_output(wait: bool = False) -> None:
+    """IPython's ``clear_output()``: nothing to clear in printed text."""
 
 
 def save_figure(cell: str = "figure") -> list[Path]:
