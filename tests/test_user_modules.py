@@ -22,6 +22,7 @@ import tomllib
 from nbformat.v4 import new_code_cell, new_notebook
 
 from factory import build
+from nb2prod.convert.localmods import module_path
 from nb2prod.convert.package import Package, convert_notebook
 from nb2prod.notebook import load
 from recorded_notebooks import CPU_ENVIRONMENT, write_notebook
@@ -99,6 +100,19 @@ def test_an_appended_module_and_a_package_module_are_written_in_order(tmp_path: 
     steps = "".join(p.read_text() for p in package.glob("*.py"))
     assert f"from {name}.tools.text import shout" in steps
     assert "Path('notes.txt').write_text('not a module\\n', encoding='utf-8')" in steps
+
+
+@pytest.mark.parametrize(
+    ("path", "module"),
+    [("helpers.py", "helpers.py"), ("./utils/io.py", "utils/io.py"), ("utils/__init__.py",
+      "utils/__init__.py"), ("../up.py", None), ("/tmp/abs.py", None), ("a-b.py", None),
+     ("class.py", None), ("__init__.py", None), ("__main__.py", None), ("notes.txt", None),
+     ("C:\\x.py", None)],
+)  # fmt: skip
+def test_only_files_python_can_import_from_the_notebooks_folder_are_modules(
+    path: str, module: str | None
+) -> None:
+    assert module_path(path) == module
 
 
 def test_what_local_modules_import_is_a_dependency_through_each_other(tmp_path: Path) -> None:

@@ -76,6 +76,8 @@ def module_path(path: str) -> str | None:
     parts[-1] = parts[-1].removesuffix(".py")
     if not all(p.isidentifier() and not keyword.iskeyword(p) for p in parts):
         return None
+    if parts[0].startswith("__") or any(p.startswith("__") for p in parts[1:-1]):
+        return None  # `__init__.py` beside the notebook is no module it imports
     return relative
 
 
