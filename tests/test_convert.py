@@ -39,8 +39,16 @@ LIFTS = [
         "pass  # TODO(nb2prod): !cat a | sort (shell syntax; run it outside the package or port "
         "it to Python)\n",
     ),
-    ("%%capture keeps its body", "%%capture out\nfit(model)\n", "fit(model)\n"),
-    ("plt.show() saves the figure", "plt.plot(x)\nplt.show()\n", "plt.plot(x)\nsave_figure('figure')\n"),
+    (
+        "%%capture runs its body in IPython's capture_output",
+        "%%capture out\nfit(model)\n",
+        "with IPython.utils.capture.capture_output() as out:\n    fit(model)\n",
+    ),
+    (
+        "plt.show() saves the figure",
+        "plt.plot(x)\nplt.show()\n",
+        "plt.plot(x)\nsave_figure('figure')\n",
+    ),
     ("display() shows the value", "display(df)\n", "show_result(df)\n"),
     ("a bare name in the middle is dropped", "df\nx = 1\n", "x = 1\n"),
     ("df.head() in the middle is dropped", "df.head()\nx = 1\n", "x = 1\n"),

@@ -10,6 +10,7 @@ import builtins
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from nb2prod.analysis.context import Analysed
 from nb2prod.convert.lift import LiftedCell
 from nb2prod.convert.render import code_of
 from nb2prod.convert.scopes import Names, names_of
@@ -32,7 +33,7 @@ class Statement:
     names: Names
 
 
-def statements(steps: list[Step], lifted: dict[object, LiftedCell]) -> list[Statement]:
+def statements(steps: list[Step], lifted: dict[Analysed, LiftedCell]) -> list[Statement]:
     """Every lifted statement of every step, in notebook order."""
     found: list[Statement] = []
     for step in steps:

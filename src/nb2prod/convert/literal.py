@@ -33,6 +33,23 @@ def quote(text: str) -> Quoted:
     return Quoted(repr(str(text)))
 
 
+def quote_block(text: str, indent: str, width: int = 72) -> Quoted:
+    """``text`` as a literal a reviewer can read: one quoted piece per line of text (long lines
+    cut into pieces of at most ``width`` characters), concatenated inside parentheses, each
+    piece on its own line at ``indent``. Short one-line text stays one literal."""
+    first = quote(text)
+    if "\n" not in text.rstrip("\n") and len(first) <= width:
+        return first
+    pieces: list[str] = []
+    for line in text.splitlines(keepends=True):
+        while len(line) > width:
+            pieces.append(line[:width])
+            line = line[width:]
+        pieces.append(line)
+    inner = "".join(f"{indent}    {quote(piece)}\n" for piece in pieces)
+    return Quoted(f"(\n{inner}{indent})")
+
+
 def quote_value(value: object) -> Quoted:
     """The literal of a str, or of a list or tuple of them (``repr`` of such a value is one)."""
     if isinstance(value, str):

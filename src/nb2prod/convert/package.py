@@ -109,7 +109,9 @@ class _Builder:
         self.name = Identifier(unshadowed(identifier(name, "package"), modules - {""}))
         self.parameters, parameters_cell = parameters_of(self.code)
         skip = {parameters_cell.number} if parameters_cell else set()
+        self.local = user_modules(self.code, notebook.directory)  # beside it, or written by it
         taken = {n for c in self.code for n in c.facts.defines} | set(dir(builtins)) | modules
+        taken |= self.local.names | {"pipeline", "steps"}  # module names in the package
         self.steps = split_steps(notebook, self.code, skip, taken)
         self.shipper = DataShipper(notebook.directory, lambda: {p.name for p in self.parameters})
         imported = frozenset(i.bound for c in self.code for i in c.facts.imports)
@@ -125,13 +127,11 @@ class _Builder:
             if records
             else []
         )
-        self.local = user_modules(self.code, notebook.directory)  # beside it, or written by it
         if self.local.names:
             rewrite = LocalImports(set(self.local.names), self.name)
             for lifted in self.lifted.values():
                 lifted.imports = [_visited(s, rewrite) for s in lifted.imports]
-        lifted_by_cell: dict[object, LiftedCell] = dict(self.lifted)
-        self.reasons = readable_blockers(statements(self.steps, lifted_by_cell)) + [
+        self.reasons = readable_blockers(statements(self.steps, self.lifted)) + [
             f"cell {cell.number} shows {lifted.raises} on purpose: its code runs as far as the "
             "error, as in the notebook"
             for cell, lifted in self.lifted.items()
@@ -251,8 +251,7 @@ class _Builder:
         module_name = self.shared
         assert module_name is not None
         header = f"{self.title}: the steps of {self.notebook_name}, in notebook order."
-        lifted: dict[object, LiftedCell] = dict(self.lifted)
-        module = render_shared(self.steps, lifted, self.name, header, self.reasons)
+        module = render_shared(self.steps, self.lifted, self.name, header, self.reasons)
         files[f"{base}/{module_name}.py"] = module.source
         files[f"{base}/pipeline.py"] = render_shared_pipeline(
             self.name,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from nb2prod.analysis.context import Analysed
 from nb2prod.convert.faithful import BUILTINS, Statement, binding_cells
 from nb2prod.convert.lift import LiftedCell
 from nb2prod.convert.literal import comment, docstring
@@ -40,7 +41,7 @@ class SharedModule:
 
 def render_shared(
     steps: list[Step],
-    lifted: dict[object, LiftedCell],
+    lifted: dict[Analysed, LiftedCell],
     package: str,
     header: str,
     reasons: list[str],
@@ -89,10 +90,10 @@ def _finish(module: SharedModule, source: str) -> SharedModule:
 class _Placement:
     """Which statements go to module level, and which stay in their step, in order."""
 
-    def __init__(self, steps: list[Step], lifted: dict[object, LiftedCell]) -> None:
+    def __init__(self, steps: list[Step], lifted: dict[Analysed, LiftedCell]) -> None:
         self.imports: list[str] = []
         self.definitions: list[str] = []
-        self.body: dict[str, list[tuple[object, str, cst.BaseStatement]]] = {}
+        self.body: dict[str, list[tuple[Analysed, str, cst.BaseStatement]]] = {}
         self.hoisted_names: set[str] = set()
         self.sure: list[str] = []
         self.later: dict[str, frozenset[str]] = {}
@@ -181,18 +182,18 @@ class _Placement:
 
 
 def _step_function(
-    step: Step, body: list[tuple[object, str, cst.BaseStatement]]
+    step: Step, body: list[tuple[Analysed, str, cst.BaseStatement]]
 ) -> tuple[str, list[str]] | None:
     """The step's function with a ``global`` line for every name it binds, and those names; or
     None when all its code went to module level."""
     if not body:
         return None
     statements: list[cst.BaseStatement] = []
-    seen: set[object] = set()
+    seen: set[Analysed] = set()
     for cell, _, node in body:
         if cell not in seen:
             seen.add(cell)
-            label = f"cell {cell.number} ({cell_key(cell)})"  # type: ignore[attr-defined]
+            label = f"cell {cell.number} ({cell_key(cell)})"
             marker = cst.EmptyLine(comment=cst.Comment(comment(label)))
             node = node.with_changes(leading_lines=[marker, *_comments(node)])
         statements.append(node)

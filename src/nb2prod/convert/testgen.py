@@ -8,7 +8,7 @@ from collections.abc import Set
 from dataclasses import dataclass
 
 from nb2prod.analysis.context import Analysed
-from nb2prod.convert.literal import docstring, quote, quote_value
+from nb2prod.convert.literal import docstring, quote, quote_block, quote_value
 from nb2prod.convert.steps import Step, cell_key
 from nb2prod.magic_table import unstable_output
 from nb2prod.notebook import Output
@@ -66,12 +66,13 @@ def output_tests(
                 continue  # a credential in an output is never copied into a package
             name = f"test_cell_{cell.number}_output"
             doc = docstring(f"Cell {cell.number} ({cell_key(cell)}; step `{step.name}`) showed it.")
-            check = f"    shows(pipeline[1], {quote(text)})\n"
+            literal = quote_block(text, "    ")
+            check = f"    shows(pipeline[1], {literal})\n"
             if cell.number in varying:
                 check = (
                     "    # drawn from random numbers without a seed: only the text's shape is "
                     "stable\n"
-                    f"    shows(pipeline[1], {quote(text)}, values=False)\n"
+                    f"    shows(pipeline[1], {literal}, values=False)\n"
                 )
             code = f"def {name}(pipeline: tuple[dict[str, Any], str]) -> None:\n    {doc}\n{check}"
             tests.append(GeneratedTest(name, cell_key(cell), code))

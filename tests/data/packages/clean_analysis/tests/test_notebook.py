@@ -15,19 +15,42 @@ def test_pipeline_runs(pipeline: tuple[dict[str, Any], str]) -> None:
 
 def test_cell_4_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 4 (e4db652afe07; step `load`) showed it."""
-    shows(pipeline[1], '        date region product  units  unit_price  revenue\n0 2024-01-03  North  Widget     12         9.5    114.0\n1 2024-01-05  South  Gadget      4        24.0     96.0\n2 2024-01-09   East  Widget      7         9.5     66.5\n3 2024-01-12   West   Gizmo      3        41.0    123.0\n4 2024-01-15  North  Gadget      6        24.0    144.0\n')
+    shows(pipeline[1], (
+        '        date region product  units  unit_price  revenue\n'
+        '0 2024-01-03  North  Widget     12         9.5    114.0\n'
+        '1 2024-01-05  South  Gadget      4        24.0     96.0\n'
+        '2 2024-01-09   East  Widget      7         9.5     66.5\n'
+        '3 2024-01-12   West   Gizmo      3        41.0    123.0\n'
+        '4 2024-01-15  North  Gadget      6        24.0    144.0\n'
+    ))
 
 
 def test_cell_6_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 6 (e15d8790c846; step `revenue_by_region`) showed it."""
-    shows(pipeline[1], 'region\nNorth    812.0\nWest     635.5\nEast     530.0\nSouth    528.5\nName: revenue, dtype: float64\n')
+    shows(pipeline[1], (
+        'region\n'
+        'North    812.0\n'
+        'West     635.5\n'
+        'East     530.0\n'
+        'South    528.5\n'
+        'Name: revenue, dtype: float64\n'
+    ))
 
 
 def test_cell_8_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 8 (40b1fd412e98; step `monthly_trend`) showed it."""
-    shows(pipeline[1], 'date\n2024-01    853.5\n2024-02    915.5\n2024-03    737.0\nFreq: M\n')
+    shows(pipeline[1], (
+        'date\n'
+        '2024-01    853.5\n'
+        '2024-02    915.5\n'
+        '2024-03    737.0\n'
+        'Freq: M\n'
+    ))
 
 
 def test_cell_10_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 10 (61e7d861ddc0; step `summary`) showed it."""
-    shows(pipeline[1], 'Best region: North (812.00)\nMedian order value: 118.50\n')
+    shows(pipeline[1], (
+        'Best region: North (812.00)\n'
+        'Median order value: 118.50\n'
+    ))

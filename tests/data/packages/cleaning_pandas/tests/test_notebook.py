@@ -15,17 +15,56 @@ def test_pipeline_runs(pipeline: tuple[dict[str, Any], str]) -> None:
 
 def test_cell_4_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 4 (488584dac400; step `load_and_inspect`) showed it."""
-    shows(pipeline[1], '(39, 7)\n  customer_id          name                    email      city signup_date  \\\n0        C001   Alice Smith  alice.smith@example.com  New York  2023-01-15   \n1        C002     bob jones    BOB.JONES@EXAMPLE.COM    boston  2023-02-03   \n2        C003   Carla Gomez  carla.gomez@example.com   Chicago  14/02/2023   \n3        C004    David Lee     david.lee@example.com  new york  2023-02-20   \n4        C005    Emma Brown                      NaN   Seattle  2023-03-01   \n\n  total_spend  orders  \n0    1,250.00    12.0  \n1      320.50     4.0  \n2       89.99     1.0  \n3    2,410.75    21.0  \n4      150.00     2.0  \n')
+    shows(pipeline[1], (
+        '(39, 7)\n'
+        '  customer_id          name                    email      city signup_da'
+        'te  \\\n'
+        '0        C001   Alice Smith  alice.smith@example.com  New York  2023-01-'
+        '15   \n'
+        '1        C002     bob jones    BOB.JONES@EXAMPLE.COM    boston  2023-02-'
+        '03   \n'
+        '2        C003   Carla Gomez  carla.gomez@example.com   Chicago  14/02/20'
+        '23   \n'
+        '3        C004    David Lee     david.lee@example.com  new york  2023-02-'
+        '20   \n'
+        '4        C005    Emma Brown                      NaN   Seattle  2023-03-'
+        '01   \n'
+        '\n'
+        '  total_spend  orders  \n'
+        '0    1,250.00    12.0  \n'
+        '1      320.50     4.0  \n'
+        '2       89.99     1.0  \n'
+        '3    2,410.75    21.0  \n'
+        '4      150.00     2.0  \n'
+    ))
 
 
 def test_cell_5_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 5 (caebd706ecc2; step `load_and_inspect`) showed it."""
-    shows(pipeline[1], 'customer_id        str\nname               str\nemail              str\ncity               str\nsignup_date        str\ntotal_spend        str\norders         float64\ndtype: object\n')
+    shows(pipeline[1], (
+        'customer_id        str\n'
+        'name               str\n'
+        'email              str\n'
+        'city               str\n'
+        'signup_date        str\n'
+        'total_spend        str\n'
+        'orders         float64\n'
+        'dtype: object\n'
+    ))
 
 
 def test_cell_6_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 6 (75617be3f149; step `load_and_inspect`) showed it."""
-    shows(pipeline[1], 'customer_id    0\nname           0\nemail          3\ncity           3\nsignup_date    0\ntotal_spend    2\norders         2\ndtype: int64\n')
+    shows(pipeline[1], (
+        'customer_id    0\n'
+        'name           0\n'
+        'email          3\n'
+        'city           3\n'
+        'signup_date    0\n'
+        'total_spend    2\n'
+        'orders         2\n'
+        'dtype: int64\n'
+    ))
 
 
 def test_cell_8_output(pipeline: tuple[dict[str, Any], str]) -> None:
@@ -35,12 +74,32 @@ def test_cell_8_output(pipeline: tuple[dict[str, Any], str]) -> None:
 
 def test_cell_10_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 10 (0848c3b07c1f; step `text_columns_whitespace_and_case`) showed it."""
-    shows(pipeline[1], 'city\nNew York    7\nChicago     6\nSeattle     6\nBoston      5\nDenver      5\nAustin      5\nNaN         3\nName: count, dtype: int64\n')
+    shows(pipeline[1], (
+        'city\n'
+        'New York    7\n'
+        'Chicago     6\n'
+        'Seattle     6\n'
+        'Boston      5\n'
+        'Denver      5\n'
+        'Austin      5\n'
+        'NaN         3\n'
+        'Name: count, dtype: int64\n'
+    ))
 
 
 def test_cell_12_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 12 (d286b16ec9a9; step `numbers_stored_as_text`) showed it."""
-    shows(pipeline[1], '       total_spend  orders\ncount        35.00    35.0\nmean        725.06    6.66\nstd         891.49     7.2\nmin          39.99     0.0\n25%         138.52     1.5\n50%         320.50     4.0\n75%         982.90     9.5\nmax        3980.00    30.0\n')
+    shows(pipeline[1], (
+        '       total_spend  orders\n'
+        'count        35.00    35.0\n'
+        'mean        725.06    6.66\n'
+        'std         891.49     7.2\n'
+        'min          39.99     0.0\n'
+        '25%         138.52     1.5\n'
+        '50%         320.50     4.0\n'
+        '75%         982.90     9.5\n'
+        'max        3980.00    30.0\n'
+    ))
 
 
 def test_cell_14_output(pipeline: tuple[dict[str, Any], str]) -> None:
@@ -55,12 +114,35 @@ def test_cell_16_output(pipeline: tuple[dict[str, Any], str]) -> None:
 
 def test_cell_18_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 18 (71bf632abb4a; step `missing_values`) showed it."""
-    shows(pipeline[1], 'customers without email: 3\nmissing values left: 0\n')
+    shows(pipeline[1], (
+        'customers without email: 3\n'
+        'missing values left: 0\n'
+    ))
 
 
 def test_cell_19_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 19 (146fe7eca1ff; step `missing_values`) showed it."""
-    shows(pipeline[1], '  customer_id          name                     email      city signup_date  \\\n0        C001   Alice Smith   alice.smith@example.com  New York  2023-01-15   \n1        C002     Bob Jones     bob.jones@example.com    Boston  2023-02-03   \n2        C003   Carla Gomez   carla.gomez@example.com   Chicago  2023-02-14   \n3        C004     David Lee     david.lee@example.com  New York  2023-02-20   \n4        C006  Frank Miller  frank.miller@example.com    Boston  2023-03-03   \n\n   total_spend  orders  \n0      1250.00      12  \n1       320.50       4  \n2        89.99       1  \n3      2410.75      21  \n4       610.20       7  \n')
+    shows(pipeline[1], (
+        '  customer_id          name                     email      city signup_d'
+        'ate  \\\n'
+        '0        C001   Alice Smith   alice.smith@example.com  New York  2023-01'
+        '-15   \n'
+        '1        C002     Bob Jones     bob.jones@example.com    Boston  2023-02'
+        '-03   \n'
+        '2        C003   Carla Gomez   carla.gomez@example.com   Chicago  2023-02'
+        '-14   \n'
+        '3        C004     David Lee     david.lee@example.com  New York  2023-02'
+        '-20   \n'
+        '4        C006  Frank Miller  frank.miller@example.com    Boston  2023-03'
+        '-03   \n'
+        '\n'
+        '   total_spend  orders  \n'
+        '0      1250.00      12  \n'
+        '1       320.50       4  \n'
+        '2        89.99       1  \n'
+        '3      2410.75      21  \n'
+        '4       610.20       7  \n'
+    ))
 
 
 def test_cell_21_output(pipeline: tuple[dict[str, Any], str]) -> None:
@@ -70,4 +152,19 @@ def test_cell_21_output(pipeline: tuple[dict[str, Any], str]) -> None:
 
 def test_cell_23_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 23 (d5caecd28419; step `summary`) showed it."""
-    shows(pipeline[1], 'raw rows:       39\nclean rows:     33\nremoved:        6\ntotal spend:    22,660.18\n\ncustomers per city:\ncity\nAustin      4\nBoston      5\nChicago     6\nDenver      5\nNew York    5\nSeattle     5\nUnknown     3\n')
+    shows(pipeline[1], (
+        'raw rows:       39\n'
+        'clean rows:     33\n'
+        'removed:        6\n'
+        'total spend:    22,660.18\n'
+        '\n'
+        'customers per city:\n'
+        'city\n'
+        'Austin      4\n'
+        'Boston      5\n'
+        'Chicago     6\n'
+        'Denver      5\n'
+        'New York    5\n'
+        'Seattle     5\n'
+        'Unknown     3\n'
+    ))

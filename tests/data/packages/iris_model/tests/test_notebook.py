@@ -30,4 +30,15 @@ def test_cell_9_output(pipeline: tuple[dict[str, Any], str]) -> None:
 
 def test_cell_10_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 10 (93563697068f; step `evaluation`) showed it."""
-    shows(pipeline[1], '              precision    recall  f1-score   support\n\n      setosa       1.00      1.00      1.00        12\n  versicolor       0.92      0.92      0.92        13\n   virginica       0.92      0.92      0.92        13\n\n    accuracy                           0.95        38\n   macro avg       0.95      0.95      0.95        38\nweighted avg       0.95      0.95      0.95        38\n\n')
+    shows(pipeline[1], (
+        '              precision    recall  f1-score   support\n'
+        '\n'
+        '      setosa       1.00      1.00      1.00        12\n'
+        '  versicolor       0.92      0.92      0.92        13\n'
+        '   virginica       0.92      0.92      0.92        13\n'
+        '\n'
+        '    accuracy                           0.95        38\n'
+        '   macro avg       0.95      0.95      0.95        38\n'
+        'weighted avg       0.95      0.95      0.95        38\n'
+        '\n'
+    ))

@@ -15,7 +15,14 @@ def test_pipeline_runs(pipeline: tuple[dict[str, Any], str]) -> None:
 
 def test_cell_4_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 4 (0d6ff383647e; step `load`) showed it."""
-    shows(pipeline[1], '        date region product  units  unit_price  revenue_eur\n0 2024-01-03  North  Widget     12         9.5       104.88\n1 2024-01-05  South  Gadget      4        24.0        88.32\n2 2024-01-09   East  Widget      7         9.5        61.18\n3 2024-01-12   West   Gizmo      3        41.0       113.16\n4 2024-01-15  North  Gadget      6        24.0       132.48\n')
+    shows(pipeline[1], (
+        '        date region product  units  unit_price  revenue_eur\n'
+        '0 2024-01-03  North  Widget     12         9.5       104.88\n'
+        '1 2024-01-05  South  Gadget      4        24.0        88.32\n'
+        '2 2024-01-09   East  Widget      7         9.5        61.18\n'
+        '3 2024-01-12   West   Gizmo      3        41.0       113.16\n'
+        '4 2024-01-15  North  Gadget      6        24.0       132.48\n'
+    ))
 
 
 def test_cell_6_output(pipeline: tuple[dict[str, Any], str]) -> None:
@@ -25,14 +32,29 @@ def test_cell_6_output(pipeline: tuple[dict[str, Any], str]) -> None:
 
 def test_cell_8_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 8 (ab5d04d468ec; step `report`) showed it."""
-    shows(pipeline[1], 'product\nGadget    331.20\nWidget    227.24\nGizmo     188.60\nName: revenue_eur, dtype: float64\n')
+    shows(pipeline[1], (
+        'product\n'
+        'Gadget    331.20\n'
+        'Widget    227.24\n'
+        'Gizmo     188.60\n'
+        'Name: revenue_eur, dtype: float64\n'
+    ))
 
 
 def test_cell_9_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 9 (7469580de216; step `report`) showed it."""
-    shows(pipeline[1], 'Top 3 orders in North (EUR):\n      date product  units  revenue_eur\n2024-03-05  Gadget      9       198.72\n2024-02-02   Gizmo      5       188.60\n2024-01-15  Gadget      6       132.48\n')
+    shows(pipeline[1], (
+        'Top 3 orders in North (EUR):\n'
+        '      date product  units  revenue_eur\n'
+        '2024-03-05  Gadget      9       198.72\n'
+        '2024-02-02   Gizmo      5       188.60\n'
+        '2024-01-15  Gadget      6       132.48\n'
+    ))
 
 
 def test_cell_11_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 11 (20ba4fcd798c; step `totals`) showed it."""
-    shows(pipeline[1], 'North revenue: 747.04 EUR (32.4% of all regions)\nunits sold: 46\n')
+    shows(pipeline[1], (
+        'North revenue: 747.04 EUR (32.4% of all regions)\n'
+        'units sold: 46\n'
+    ))

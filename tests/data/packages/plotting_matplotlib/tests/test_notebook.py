@@ -20,7 +20,11 @@ def test_cell_4_output(pipeline: tuple[dict[str, Any], str]) -> None:
 
 def test_cell_10_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 10 (b57888c83724; step `summary_table`) showed it."""
-    shows(pipeline[1], '           mean   std    min    max\nsensor A  22.00  2.89  17.07  27.87\nsensor B  20.02  2.14  14.53  25.06\n')
+    shows(pipeline[1], (
+        '           mean   std    min    max\n'
+        'sensor A  22.00  2.89  17.07  27.87\n'
+        'sensor B  20.02  2.14  14.53  25.06\n'
+    ))
 
 
 def test_cell_11_output(pipeline: tuple[dict[str, Any], str]) -> None:

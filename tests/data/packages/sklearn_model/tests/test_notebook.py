@@ -15,12 +15,29 @@ def test_pipeline_runs(pipeline: tuple[dict[str, Any], str]) -> None:
 
 def test_cell_4_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 4 (5b46a66e1b90; step `data_step`) showed it."""
-    shows(pipeline[1], '(178, 13)\ntarget\n0    59\n1    71\n2    48\nName: count, dtype: int64\n')
+    shows(pipeline[1], (
+        '(178, 13)\n'
+        'target\n'
+        '0    59\n'
+        '1    71\n'
+        '2    48\n'
+        'Name: count, dtype: int64\n'
+    ))
 
 
 def test_cell_5_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 5 (98bb21d574af; step `data_step`) showed it."""
-    shows(pipeline[1], '       alcohol  malic_acid     ash  alcalinity_of_ash  magnesium\ncount   178.00      178.00  178.00             178.00     178.00\nmean     13.00        2.34    2.37              19.49      99.74\nstd       0.81        1.12    0.27               3.34      14.28\nmin      11.03        0.74    1.36              10.60      70.00\n25%      12.36        1.60    2.21              17.20      88.00\n50%      13.05        1.87    2.36              19.50      98.00\n75%      13.68        3.08    2.56              21.50     107.00\nmax      14.83        5.80    3.23              30.00     162.00\n')
+    shows(pipeline[1], (
+        '       alcohol  malic_acid     ash  alcalinity_of_ash  magnesium\n'
+        'count   178.00      178.00  178.00             178.00     178.00\n'
+        'mean     13.00        2.34    2.37              19.49      99.74\n'
+        'std       0.81        1.12    0.27               3.34      14.28\n'
+        'min      11.03        0.74    1.36              10.60      70.00\n'
+        '25%      12.36        1.60    2.21              17.20      88.00\n'
+        '50%      13.05        1.87    2.36              19.50      98.00\n'
+        '75%      13.68        3.08    2.56              21.50     107.00\n'
+        'max      14.83        5.80    3.23              30.00     162.00\n'
+    ))
 
 
 def test_cell_6_output(pipeline: tuple[dict[str, Any], str]) -> None:
@@ -30,7 +47,11 @@ def test_cell_6_output(pipeline: tuple[dict[str, Any], str]) -> None:
 
 def test_cell_10_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 10 (9b55e2119f36; step `cross_validation`) showed it."""
-    shows(pipeline[1], 'C=0.1    accuracy 0.970 +/- 0.043\nC=1.0    accuracy 0.963 +/- 0.041\nC=10.0   accuracy 0.963 +/- 0.047\n')
+    shows(pipeline[1], (
+        'C=0.1    accuracy 0.970 +/- 0.043\n'
+        'C=1.0    accuracy 0.963 +/- 0.041\n'
+        'C=10.0   accuracy 0.963 +/- 0.047\n'
+    ))
 
 
 def test_cell_11_output(pipeline: tuple[dict[str, Any], str]) -> None:
@@ -45,4 +66,8 @@ def test_cell_13_output(pipeline: tuple[dict[str, Any], str]) -> None:
 
 def test_cell_14_output(pipeline: tuple[dict[str, Any], str]) -> None:
     """Cell 14 (b2fcd96f9c56; step `final_model_on_the_test_set`) showed it."""
-    shows(pipeline[1], 'array([[15,  0,  0],\n       [ 0, 18,  0],\n       [ 0,  0, 12]])\n')
+    shows(pipeline[1], (
+        'array([[15,  0,  0],\n'
+        '       [ 0, 18,  0],\n'
+        '       [ 0,  0, 12]])\n'
+    ))
