@@ -61,9 +61,50 @@ def test_dependencies_are_installed_before_the_code_is_copied() -> None:
     assert "--no-deps" in steps[package]
 
 
+def _stages(dockerfile: str) -> dict[str, list[str]]:
+    """Each stage's instructions by its name (the final, unnamed one: ``final``)."""
+    stages: dict[str, list[str]] = {}
+    current: list[str] = []
+    for step in _instructions(dockerfile):
+        if step.startswith("FROM "):
+            current = stages.setdefault(step.split(" AS ")[1] if " AS " in step else "final", [])
+        current.append(step)
+    return stages
+
+
+@pytest.mark.parametrize("cuda", [None, "12.1.1"])
+def test_every_stage_that_runs_pip_is_told_to_stay_offline(cuda: str | None) -> None:
+    """A build argument reaches only the stages that declare it: one that runs pip without
+    ``ARG PIP_NO_INDEX`` tries the index first in an offline build, and waits for its retries."""
+    stages = _stages(render_dockerfile("p", cuda=cuda, labels={}))
+    installing = [name for name, steps in stages.items() if any("pip install" in s for s in steps)]
+    assert sorted(installing) == ["build", "deps", "testenv"]
+    for name in installing:
+        steps = stages[name]
+        declared = _index(steps, "ARG PIP_NO_INDEX=0")
+        assert declared < min(i for i, s in enumerate(steps) if "pip install" in s), name
+
+
+def test_a_code_change_reinstalls_nothing_but_the_package() -> None:
+    """What a change of src/ or tests/ reaches: only the package's own install and the test
+    run. The dependencies, the build backend and pytest are installed before any code is copied
+    in, and the image's venv comes from the stage no code reaches."""
+    stages = _stages(render_dockerfile("p", labels={}, build_requires=["hatchling>=1.18"]))
+    assert not any(s.startswith("COPY src/") or s.startswith("COPY tests/") for s in stages["deps"])
+    assert not any(s.startswith("COPY") for s in stages["testenv"])
+    build = stages["build"]
+    backend = next(i for i, s in enumerate(build) if s.endswith("/build/wheels 'hatchling>=1.18'"))
+    assert backend < _index(build, "COPY src/")
+    assert "--no-build-isolation" in build[-1]
+    assert "COPY --from=deps /opt/venv /opt/venv" in stages["final"]
+    assert stages["test"][0] == "FROM testenv AS test"
+    with pytest.raises(ValueError, match="not a requirement"):
+        render_dockerfile("p", labels={}, build_requires=["x; rm -rf /", "$(id)"])
+
+
 def test_tests_run_in_the_build_and_the_final_stage_needs_them() -> None:
     steps = _instructions(render_dockerfile("parameters_report", labels=LABELS))
-    assert steps[_index(steps, "FROM build AS test") :][0] == "FROM build AS test"
+    assert steps[_index(steps, "FROM testenv AS test") :][0] == "FROM testenv AS test"
     assert any("python -m pytest -q" in s for s in steps)
     assert any(s.startswith("COPY --from=test ") for s in steps)
 
@@ -73,7 +114,7 @@ def test_runs_as_a_non_root_user_with_the_package_as_entry_point() -> None:
     final = steps[max(i for i, s in enumerate(steps) if s.startswith("FROM ")) :]
     assert "USER 10001" in final
     assert any("useradd --create-home --uid 10001 app" in s for s in final)
-    assert final.index("USER 10001") > _index(final, "COPY --from=build /opt/venv")
+    assert final.index("USER 10001") > _index(final, "COPY --from=deps /opt/venv")
     assert 'ENTRYPOINT ["/opt/venv/bin/python", "-m", "parameters_report"]' in final
     assert not any(re.search(r"(^|\s)python\s", s) for s in steps), "python3 or the venv's"
 
@@ -90,7 +131,7 @@ def test_labels_are_sorted_and_last() -> None:
 def test_base_image_argument_defaults() -> None:
     text = render_dockerfile("parameters_report", labels={})
     assert text.count("ARG BASE_IMAGE=python:3.11-slim\n") == 1
-    assert "FROM ${BASE_IMAGE} AS build" in text
+    assert "FROM ${BASE_IMAGE} AS deps" in text
     assert "ARG BASE_IMAGE=python:3.12-slim" in render_dockerfile("p", "3.12", labels={})
     cuda = render_dockerfile("parameters_report", cuda="12.1.1", labels={})
     assert "ARG BASE_IMAGE=nvidia/cuda:12.1.1-runtime-ubuntu22.04" in cuda
@@ -160,6 +201,45 @@ def test_download_command_names_the_image_platform() -> None:
         assert flag in command
     assert command[command.index("--python-version") + 1] == "3.11"
     assert command[command.index("--implementation") + 1] == "cp"
+
+
+def test_a_filled_wheelhouse_is_not_downloaded_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the record of a download matching, no pip runs (here a pip would fail: no index, an
+    empty folder of wheels); a changed lock or a wheel gone means downloading again."""
+    from nb2prod.container.build import TEST_TOOLS, download_wheels
+    from nb2prod.container.facts import PackageFacts
+    from nb2prod.container.wheelhouse import download_key, mark_filled
+    from nb2prod.errors import NotebookError
+
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(empty))
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+    package = tmp_path / "pkg"
+    wheelhouse = package / "wheelhouse"
+    wheelhouse.mkdir(parents=True)
+    lock = package / "requirements.lock"
+    lock.write_text("tinyb==1.0 --hash=sha256:" + "a" * 64 + "\n")
+    (wheelhouse / "tinyb-1.0-py3-none-any.whl").write_bytes(b"a wheel")
+    facts = PackageFacts("pkg", "pkg", "0.1", "3.11", ("hatchling",))
+    commands = [
+        download_command("3.11", wheelhouse, "--require-hashes", "-r", str(lock)),
+        download_command("3.11", wheelhouse, *TEST_TOOLS, "hatchling"),
+    ]
+    mark_filled(wheelhouse, download_key(commands, lock))
+    download_wheels(package, facts)  # nothing to do: no pip ran, so nothing failed
+
+    (wheelhouse / "tinyb-1.0-py3-none-any.whl").unlink()
+    with pytest.raises(NotebookError, match="downloading wheels failed"):
+        download_wheels(package, facts)
+    (wheelhouse / "tinyb-1.0-py3-none-any.whl").write_bytes(b"a wheel")
+    download_wheels(package, facts)
+    lock.write_text("tinyb==2.0 --hash=sha256:" + "b" * 64 + "\n")
+    with pytest.raises(NotebookError, match="downloading wheels failed"):
+        download_wheels(package, facts)
 
 
 @pytest.fixture(scope="module")
@@ -247,7 +327,9 @@ def test_real_offline_build_runs_the_pipeline(
     assert "Step 1/" in err
     assert (package / "Dockerfile").is_file()
     assert any((package / "wheelhouse").glob("pandas-*.whl"))
+    print(f"built in {time.monotonic() - started:.0f} s", file=sys.stderr)
     try:
+        _rebuild_after_a_code_change(package, tag)
         run = subprocess.run(
             ["docker", "run", "--rm", "--network", "none", tag],
             capture_output=True,
@@ -267,7 +349,30 @@ def test_real_offline_build_runs_the_pipeline(
         assert user.stdout.strip() == "10001"
     finally:
         subprocess.run(["docker", "rmi", "-f", tag], capture_output=True, check=False)
-    print(f"built in {time.monotonic() - started:.0f} s", file=sys.stderr)
+
+
+def _rebuild_after_a_code_change(package: Path, tag: str) -> None:
+    """A code change rebuilds offline without installing any dependency again, nor pytest,
+    nor the build backend (their layers come from the cache), and in a few seconds."""
+    from nb2prod.container.build import build_image
+
+    with (package / "src" / "parameters_report" / "pipeline.py").open("a") as code:
+        code.write(f"# changed {time.time_ns()}\n")
+    result = build_image(package, tag, offline=True, base_image=LOCAL_BASE)
+    log = result.log.splitlines()
+
+    def cached(marker: str) -> bool:
+        step = next(i for i, line in enumerate(log) if line.startswith("Step ") and marker in line)
+        return log[step + 1].strip() == "---> Using cache"
+
+    assert cached("-r /build/wheels/requirements.lock"), "the locked dependencies"
+    assert cached("--find-links /build/wheels hatchling"), "the build backend"
+    assert cached("--find-links /build/wheels pytest"), "pytest"
+    assert cached("COPY --from=deps /opt/venv"), "the image's environment"
+    assert not cached("--no-build-isolation"), "the package is installed again"
+    assert any(re.match(r"\d+ passed", line) for line in log), "its tests ran again"
+    print(f"rebuilt after a code change in {result.seconds:.1f} s", file=sys.stderr)
+    assert result.seconds < 30, "no pip waits for an index it cannot reach"
 
 
 def test_failing_package_test_fails_the_build_in_one_line() -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from nb2prod.container.dockerfile import render_dockerfile, render_dockerignore
 from nb2prod.container.facts import PackageFacts, image_labels, read_facts
+from nb2prod.container.wheelhouse import download_key, is_filled, mark_filled
 from nb2prod.errors import NotebookError
 
 NO_ENGINE = (
@@ -107,6 +108,7 @@ def write_container_files(package_dir: Path, facts: PackageFacts) -> tuple[str, 
             facts.package,
             facts.python_version,
             labels=image_labels(facts, revision=revision, source=source),
+            build_requires=facts.build_requires,
         ),
         ".dockerignore": render_dockerignore(),
     }
@@ -130,21 +132,37 @@ def download_command(python_version: str, wheelhouse: Path, *what: str) -> list[
 
 def download_wheels(package_dir: Path, facts: PackageFacts) -> None:
     """Fill ``package_dir/wheelhouse`` with the locked wheels (hashes checked), pytest and the
-    build backend, for an image build with no network."""
+    build backend, for an image build with no network. What the wheelhouse already holds is
+    not asked of the index again (a rebuild after a code change stays offline)."""
     wheelhouse = package_dir / "wheelhouse"
     wheelhouse.mkdir(exist_ok=True)
     version = facts.python_version
-    locked = ["--require-hashes", "-r", str(package_dir / "requirements.lock")]
-    for what in (locked, [*TEST_TOOLS, *facts.build_requires]):
-        command = download_command(version, wheelhouse, *what)
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
-        except subprocess.TimeoutExpired:
-            raise NotebookError(str(package_dir), "downloading wheels timed out") from None
+    lock = package_dir / "requirements.lock"
+    locked = ["--require-hashes", "-r", str(lock)]
+    commands = [
+        download_command(version, wheelhouse, *what)
+        for what in (locked, [*TEST_TOOLS, *facts.build_requires])
+    ]
+    key = download_key(commands, lock)
+    if is_filled(wheelhouse, key):
+        return
+    for command in commands:
+        held = [*command, "--no-index", "--find-links", str(wheelhouse)]
+        if _download(package_dir, held).returncode == 0:
+            continue
+        done = _download(package_dir, command)
         if done.returncode != 0:
             raise NotebookError(
                 str(package_dir), f"downloading wheels failed: {_last_error(done.stderr)}"
             )
+    mark_filled(wheelhouse, key)
+
+
+def _download(package_dir: Path, command: list[str]) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+    except subprocess.TimeoutExpired:
+        raise NotebookError(str(package_dir), "downloading wheels timed out") from None
 
 
 def _connect(package_dir: Path) -> Any:

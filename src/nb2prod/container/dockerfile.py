@@ -1,18 +1,22 @@
 """The Dockerfile and .dockerignore of a generated package, as text.
 
-The image is built in three stages, in the order a build cache rewards:
+The image is built in five stages, in the order a build cache rewards:
 
-* ``build``: a virtual environment in ``/opt/venv`` with the locked dependencies first
-  (``pip install --require-hashes -r requirements.lock``: that layer changes only with the
-  lock), then the package itself, installed with ``--no-deps`` into ``/opt/app`` (on
-  ``PYTHONPATH``), so that a code change rebuilds and ships only that small layer;
-* ``test``: the package's own tests, run against that environment (pytest is added here, so
-  it never reaches the final image unless the lock names it);
-* the final stage: the same base, the environment copied in, a non-root user, the package as
+* ``deps``: a virtual environment in ``/opt/venv`` with the locked dependencies
+  (``pip install --require-hashes -r requirements.lock``: rebuilt only when the lock changes);
+* ``build``: the package itself, installed with ``--no-deps`` into ``/opt/app`` (on
+  ``PYTHONPATH``), so that a code change rebuilds and ships only that small layer; its build
+  backend is installed before the code is copied, so a code change does not install it again;
+* ``testenv``: pytest added to that environment (so it never reaches the final image unless
+  the lock names it), and ``test``: the package's own tests, run there;
+* the final stage: the same base, the environment copied in from ``deps`` (whatever a later
+  stage writes into it, a code change leaves that copy cached), a non-root user, the package as
   the entry point and OCI labels last.
 
 Wheels in a ``wheelhouse/`` folder beside the lock are copied in with it; the build argument
-``PIP_NO_INDEX=1`` then makes the build hermetic (no package index, ``--network none``).
+``PIP_NO_INDEX=1`` then makes the build hermetic (no package index, ``--network none``). A build
+argument is seen only by the stage that declares it, so every stage that runs pip declares it:
+pip would otherwise try the unreachable index first, and retry, before taking the wheels.
 Only syntax the classic builder knows is used: no BuildKit ``RUN --mount``. Every value that
 reaches a ``FROM``, ``ARG`` or ``LABEL`` line is checked here again (``fullmatch``, JSON-quoted
 labels): a bad one is a ``ValueError``, since callers pass only checked values.
@@ -22,9 +26,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+import shlex
+from collections.abc import Mapping, Sequence
 
 from nb2prod.metadata_values import cuda_version, is_good
+from nb2prod.metadata_values import requirement as requirement_value
 from nb2prod.safefiles import SECRET_FILE_PATTERNS
 
 #: The default public base image for a Python version.
@@ -80,15 +86,20 @@ def render_dockerfile(
     cuda: str | None = None,
     *,
     labels: Mapping[str, str],
+    build_requires: Sequence[str] = ("hatchling",),
 ) -> str:
     """The Dockerfile that builds, tests and runs ``package`` (its import name).
 
     ``labels`` become ``LABEL`` lines in sorted order, after everything else so that a new
     commit or version does not invalidate any cached layer. With ``cuda`` the base is NVIDIA's
     CUDA runtime image, which has no Python: the distribution's ``pythonX.Y`` is installed.
+    ``build_requires``: the package's build backend (``[build-system] requires``).
     """
     if not _PACKAGE.fullmatch(package):
         raise ValueError(f"{package!r} is not a Python import name")
+    for requirement in build_requires:
+        if not is_good(requirement, requirement_value):
+            raise ValueError(f"build requirement {requirement!r} is not a requirement")
     default = base_image(python_version, cuda)
     python = f"python{python_version}" if cuda else "python3"
     lines = [
@@ -100,17 +111,24 @@ def render_dockerfile(
     ]
     lines += _cuda_base(python) if cuda else []
     base = "base" if cuda else "${BASE_IMAGE}"
-    lines += [*_build_stage(base, python), "", *_test_stage(), "", *_final_stage(base, package)]
+    lines += [*_deps_stage(base, python), "", *_build_stage(build_requires), "", *_test_stages()]
+    lines += ["", *_final_stage(base, package)]
     lines += _labels(labels)
     return "\n".join(lines) + "\n"
 
 
-def _build_stage(base: str, python: str) -> list[str]:
-    """The locked dependencies into /opt/venv, then the package into /opt/app."""
+#: Declared by every stage that runs pip (a build argument is seen only where it is declared).
+_NO_INDEX = [
+    "# PIP_NO_INDEX=1 (offline): pip takes only the wheels copied in with the lock.",
+    "ARG PIP_NO_INDEX=0",
+]
+
+
+def _deps_stage(base: str, python: str) -> list[str]:
+    """The locked dependencies into /opt/venv."""
     return [
-        f"FROM {base} AS build",
-        "# 1 (unless offline): install only from the wheels copied in with the lock.",
-        "ARG PIP_NO_INDEX=0",
+        f"FROM {base} AS deps",
+        *_NO_INDEX,
         "ENV PIP_DISABLE_PIP_VERSION_CHECK=1",
         "WORKDIR /build",
         "# Dependencies first: this layer is rebuilt only when the lock (or a wheel) changes.",
@@ -118,26 +136,45 @@ def _build_stage(base: str, python: str) -> list[str]:
         f"RUN {python} -m venv /opt/venv \\",
         "    && /opt/venv/bin/python -m pip install --no-cache-dir --require-hashes \\",
         "        --find-links /build/wheels -r /build/wheels/requirements.lock",
-        "# Then the package, apart in /opt/app: a code change leaves the venv layer as it was.",
-        "COPY pyproject.toml README.md /build/pkg/",
-        "COPY src/ /build/pkg/src/",
-        "RUN /opt/venv/bin/python -m pip install --no-cache-dir --no-deps \\",
-        "        --find-links /build/wheels --target /opt/app /build/pkg",
     ]
 
 
-def _test_stage() -> list[str]:
-    """The package's tests; the image keeps only a marker that they passed."""
+def _build_stage(build_requires: Sequence[str]) -> list[str]:
+    """The package into /opt/app, apart: a code change leaves the venv's layers as they were,
+    and finds the build backend installed (this stage's venv is never shipped)."""
+    backend = " ".join(shlex.quote(r) for r in build_requires)
     return [
-        "FROM build AS test",
+        "FROM deps AS build",
+        *_NO_INDEX,
+        "# The build backend once, not on every build of the package (this venv is not shipped).",
+        "RUN /opt/venv/bin/python -m pip install --no-cache-dir \\",
+        f"        --find-links /build/wheels {backend}",
+        "COPY pyproject.toml README.md /build/pkg/",
+        "COPY src/ /build/pkg/src/",
+        "RUN /opt/venv/bin/python -m pip install --no-cache-dir --no-deps --no-build-isolation \\",
+        "        --target /opt/app /build/pkg",
+    ]
+
+
+def _test_stages() -> list[str]:
+    """pytest beside the locked dependencies, then the package's tests; the image keeps only a
+    marker that they passed."""
+    return [
+        "FROM deps AS testenv",
+        *_NO_INDEX,
+        "# pytest: pinned by the lock when it names it, from the wheelhouse when offline; apart",
+        "# from the package, so a code change does not install it again. These stages are thrown",
+        "# away but for a marker file, so pytest never reaches the image.",
+        "RUN /opt/venv/bin/python -m pip install --no-cache-dir \\",
+        "        --find-links /build/wheels pytest",
+        "",
+        "FROM testenv AS test",
         "ENV PYTHONPATH=/opt/app",
+        "COPY --from=build /opt/app /opt/app",
+        "COPY --from=build /build/pkg /build/pkg",
         "COPY tests/ /build/pkg/tests/",
         "WORKDIR /build/pkg",
-        "# pytest: pinned by the lock when it names it, from the wheelhouse when offline; this",
-        "# stage is thrown away but for a marker file, so pytest never reaches the image.",
-        "RUN /opt/venv/bin/python -m pip install --no-cache-dir \\",
-        "        --find-links /build/wheels pytest \\",
-        "    && /opt/venv/bin/python -m pytest -q -p no:cacheprovider \\",
+        "RUN /opt/venv/bin/python -m pytest -q -p no:cacheprovider \\",
         "    && touch /build/tests-passed",
     ]
 
@@ -147,7 +184,7 @@ def _final_stage(base: str, package: str) -> list[str]:
     return [
         f"FROM {base}",
         f"RUN {_add_user()}",
-        "COPY --from=build /opt/venv /opt/venv",
+        "COPY --from=deps /opt/venv /opt/venv",
         "COPY --from=build /opt/app /opt/app",
         "# The final image depends on the test stage, so no builder can skip the tests.",
         "COPY --from=test /build/tests-passed /opt/app/.nb2prod-tests-passed",
