@@ -78,7 +78,7 @@ def _statement_reasons(
         reasons.append(f"{where} imports `*`: the names it binds are known only when it runs")
     for name in sorted(names.sets):
         reasons.append(f"a function in {where} sets the global `{name}`")
-    called = _namespace_calls(statement.code)
+    called = namespace_call(statement.code)
     if called:
         reasons.append(f"{where} calls `{called}()`, which sees the notebook's whole namespace")
     if statement.kind != "definitions":
@@ -105,7 +105,8 @@ def _star_import(code: str) -> bool:
     )
 
 
-def _namespace_calls(code: str) -> str | None:
+def namespace_call(code: str) -> str | None:
+    """The first call in ``code`` that reads or writes a namespace as a whole, if any."""
     if not any(name in code for name in _NAMESPACE_CALLS):
         return None
     for node in _walk(code):

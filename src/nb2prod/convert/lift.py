@@ -38,6 +38,7 @@ class LiftedCell:
     order: list[tuple[str, int]] = field(default_factory=list)
     raises: str | None = None
     kept_as_comment: bool = False
+    keeps_last: bool = False  # a shown value is bound to `_`, as IPython's display hook did
 
     def in_order(self) -> list[tuple[str, cst.BaseStatement]]:
         """Every statement with where it went (``imports``, ``definitions`` or ``body``), in the
@@ -72,13 +73,15 @@ def lift_cell(
     imported: frozenset[str] = frozenset(),
     figures: str | None = None,
     raises: tuple[str, str] | None = None,
+    keeps_last: bool = False,
 ) -> LiftedCell:
     """Lift one code cell; ``displays_result`` says its last expression's value was shown;
     ``data`` maps a string literal that names a data file beside the notebook to its place in
     the package's data folder; ``imported`` are the names the notebook's imports bind;
     ``figures`` names the cell when it showed matplotlib figures (they are saved at its end, as
     the inline backend showed them then); ``raises`` is (exception class name, cell label) for a
-    cell that showed an error on purpose: its code runs expecting that error.
+    cell that showed an error on purpose: its code runs expecting that error; ``keeps_last``
+    binds the shown value to ``_``, as IPython did, for notebooks that read it.
     Raises :class:`Unliftable` for code nested too deeply, or that libcst cannot read."""
     lifted = LiftedCell()
     try:
@@ -101,6 +104,7 @@ def lift_cell(
         lifted.kept_as_comment = True
         return lifted
     try:
+        lifted.keeps_last = keeps_last
         lifted = _lift(parsed, lifted, displays_result, data or _no_data, imported, figures)
     except RecursionError:
         raise Unliftable("code nested too deeply to lift: split it into named parts") from None
@@ -316,6 +320,9 @@ def _display_only(
             value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         shown = cst.Call(cst.Name("show_result"), [cst.Arg(value)])
         lifted.requirements.append("ipython")  # shown by IPython's plain-text rules
+        if lifted.keeps_last:
+            kept = cst.Assign([cst.AssignTarget(cst.Name("_"))], shown)
+            return statement.with_changes(body=[kept])
         return statement.with_changes(body=[expr.with_changes(value=shown)])
     if isinstance(expr.value, cst.Call) and not _display_method(expr.value):
         return statement

@@ -115,6 +115,7 @@ class _Builder:
         self.steps = split_steps(notebook, self.code, skip, taken)
         self.shipper = DataShipper(notebook.directory, lambda: {p.name for p in self.parameters})
         imported = frozenset(i.bound for c in self.code for i in c.facts.imports)
+        self.reads_last = any("_" in c.facts.reads for c in self.code)  # IPython's last result
         self.lifted = {
             cell: self._lift(cell, imported) for step in self.steps for cell in step.cells
         }
@@ -137,6 +138,8 @@ class _Builder:
             for cell, lifted in self.lifted.items()
             if lifted.raises
         ]
+        if self.reads_last:
+            self.reasons.append("the notebook reads `_`, the value IPython showed last")
         self.shared = (
             unique("steps", set(self.local.names) | {s.name for s in self.steps})
             if self.reasons
@@ -162,7 +165,13 @@ class _Builder:
             error = raised_on_purpose(cell)
             raises = (error, f"cell-{cell.number}") if error else None
             return lift_cell(
-                cell.cell.source, _displays(cell), self.shipper.literal, imported, figures, raises
+                cell.cell.source,
+                _displays(cell),
+                self.shipper.literal,
+                imported,
+                figures,
+                raises,
+                keeps_last=self.reads_last,
             )
         except Unliftable as error:
             raise NotebookError(self.notebook.path, f"cell {cell.number}: {error}") from None

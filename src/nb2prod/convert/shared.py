@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from nb2prod.analysis.context import Analysed
-from nb2prod.convert.faithful import BUILTINS, Statement, binding_cells
+from nb2prod.convert.faithful import BUILTINS, Statement, binding_cells, namespace_call
 from nb2prod.convert.lift import LiftedCell
 from nb2prod.convert.literal import comment, docstring
 from nb2prod.convert.render import SUPPORT_NAMES, code_of
@@ -97,6 +97,7 @@ class _Placement:
         self.hoisted_names: set[str] = set()
         self.sure: list[str] = []
         self.later: dict[str, frozenset[str]] = {}
+        self.opaque: set[str] = set()
         found = [
             (step, cell, Statement(cell.number, kind, code_of(s), names_of(code_of(s))), s)
             for step in steps
@@ -129,6 +130,8 @@ class _Placement:
                 available |= names.binds
                 for name in names.binds:
                     self.later[name] = names.later
+                if namespace_call(statement.code):  # eval/globals(): reads it cannot name
+                    self.opaque |= names.binds
                 continue
             self.body.setdefault(step.name, []).append((cell, statement.kind, node))
             if _binds_surely(node):
@@ -163,7 +166,7 @@ class _Placement:
 
     def pure(self) -> list[str]:
         """Hoisted names whose functions read only imports, builtins and other pure names."""
-        pure = set(self.hoisted_names)
+        pure = set(self.hoisted_names) - self.opaque
         changed = True
         while changed:
             changed = False

@@ -60,20 +60,23 @@ def test_cell_17_output(pipeline: tuple[dict[str, Any], str]) -> None:
 
 def test_cell_5_celsius_to_fahrenheit() -> None:
     """Cell 5 (1567bd9ea690) showed `celsius_to_fahrenheit(100)`."""
+    from helpers_and_asserts._support import plain_text
     from helpers_and_asserts.unit_conversions import celsius_to_fahrenheit
 
-    assert normalize(repr(celsius_to_fahrenheit(100))) == normalize('212.0')
+    assert normalize(plain_text(celsius_to_fahrenheit(100))) == normalize('212.0')
 
 
 def test_cell_6_fahrenheit_to_celsius() -> None:
     """Cell 6 (90ba1aee6811) showed `fahrenheit_to_celsius(98.6)`."""
+    from helpers_and_asserts._support import plain_text
     from helpers_and_asserts.unit_conversions import fahrenheit_to_celsius
 
-    assert normalize(repr(fahrenheit_to_celsius(98.6))) == normalize('37.0')
+    assert normalize(plain_text(fahrenheit_to_celsius(98.6))) == normalize('37.0')
 
 
 def test_cell_7_km_to_miles() -> None:
     """Cell 7 (5dc8ad1d8454) showed `km_to_miles(42.195)`."""
+    from helpers_and_asserts._support import plain_text
     from helpers_and_asserts.unit_conversions import km_to_miles
 
-    assert normalize(repr(km_to_miles(42.195))) == normalize('26.22')
+    assert normalize(plain_text(km_to_miles(42.195))) == normalize('26.22')

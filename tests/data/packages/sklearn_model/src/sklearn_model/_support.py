@@ -23,10 +23,12 @@ def plain_text(value: Any) -> str:
     return pretty(value, max_width=79)
 
 
-def show_result(value: Any) -> None:
-    """Print what the notebook displayed at this point, in its plain-text form."""
+def show_result(value: Any) -> Any:
+    """Print what the notebook displayed at this point, in its plain-text form; returns the
+    value, which IPython kept as ``_``."""
     if value is not None:
         print(plain_text(value))
+    return value
 
 
 class DisplayHandle:
