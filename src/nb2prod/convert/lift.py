@@ -6,6 +6,8 @@ an equivalent, and a visible ``# TODO(nb2prod)`` where it has not. Comments and 
 from __future__ import annotations
 
 import ast
+import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -137,7 +139,10 @@ def _compile_error(source: str) -> str | None:
     """What the compiler refuses that ``ast`` accepts (``break`` outside a loop, ``return`` or
     ``yield`` outside a function, a ``global`` after use...), as IPython would compile it."""
     try:
-        compile(source, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes are mended, not reported
+            flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+            compile(source, "<cell>", "exec", flags=flags, dont_inherit=True)
     except SyntaxError as error:
         return f"{error.msg} (line {error.lineno})"
     except (ValueError, RecursionError, MemoryError) as error:
@@ -175,7 +180,7 @@ def _lift(
     if parsed.transformed:  # only cells with IPython syntax have get_ipython() calls to lift
         module = module.visit(MagicLifter(lifted))
     tree = parsed.tree
-    if _needs_rewrites(tree, data):  # ast is far quicker than a libcst walk
+    if _needs_rewrites(tree, data, parsed.source):  # ast is far quicker than a libcst walk
         rewrites = _Rewrites(data, figures or "figure")
         module = module.visit(rewrites)
         lifted.path_parameters = rewrites.parameters
@@ -344,9 +349,9 @@ _DISPLAY_ONLY_METHODS = frozenset(
 )  # fmt: skip
 
 
-def _needs_rewrites(tree: ast.Module, data: DataResolver) -> bool:
+def _needs_rewrites(tree: ast.Module, data: DataResolver, source: str = "") -> bool:
     """Whether :class:`_Rewrites` would change anything in this cell."""
-    if scrub_needed(tree):
+    if scrub_needed(tree) or ("\\" in source and _has_bad_escape(source)):
         return True
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -373,6 +378,44 @@ def _needs_rewrites(tree: ast.Module, data: DataResolver) -> bool:
 def _saves_last(lifted: LiftedCell) -> bool:
     """The cell already ends by saving its figures (it ended with ``plt.show()``)."""
     return bool(lifted.body) and "save_figure(" in _EMPTY.code_for_node(lifted.body[-1])
+
+
+#: What may follow a backslash in a string (bytes take neither N, u nor U).
+_ESCAPES = frozenset("\n\\'\"abfnrtv01234567xNuU")
+_LITERAL = re.compile(r"^([a-zA-Z]*)('{3}|\"{3}|'|\")(.*)\2$", re.DOTALL)
+
+
+def mend_escapes(token: str) -> str:
+    """A string token with every invalid escape (``"\\d"``, which Python 3.12 warns about and
+    will refuse) written as the backslash and the character it stands for: the same value."""
+    found = _LITERAL.match(token)
+    if found is None or "\\" not in token or "r" in found.group(1).lower():
+        return token
+    prefix, quote_mark, body = found.groups()
+    valid = _ESCAPES - set("NuU") if "b" in prefix.lower() else _ESCAPES
+    out: list[str] = []
+    index = 0
+    while index < len(body):
+        char = body[index]
+        if char == "\\" and index + 1 < len(body):
+            following = body[index + 1]
+            out.append(char + following if following in valid else "\\\\" + following)
+            index += 2
+            continue
+        out.append(char)
+        index += 1
+    return prefix + quote_mark + "".join(out) + quote_mark
+
+
+def _has_bad_escape(source: str) -> bool:
+    """Whether the compiler warns of an invalid escape in the cell's strings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            compile(source, "<cell>", "exec", ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
+    return any("invalid escape sequence" in str(w.message) for w in caught)
 
 
 def _names_main(node: ast.Compare) -> bool:
@@ -435,6 +478,9 @@ class _Rewrites(SecretScrubber):
         scrubbed = super().leave_SimpleString(original, updated)
         if scrubbed is not updated:
             return scrubbed
+        mended = mend_escapes(updated.value)
+        if mended != updated.value:  # "\d" means what "\\d" says, without the warning
+            updated = updated.with_changes(value=mended)
         value = updated.evaluated_value
         found = self.data(value, False) if isinstance(value, str) else None
         if found is None:
