@@ -85,6 +85,13 @@ CASES: dict[str, list[Cell]] = {
         "%%capture captured\nprint('hidden until shown')",
         "captured.show()",
     ],
+    # IPython kept the last shown value as `_`; a regex in a plain string ("\d") runs as written
+    "last-value-and-escapes": [
+        "21 * 2",
+        "_ + 1",
+        "import re\nre.findall('\\d+', 'a1b22c333')",
+        "print(_)",
+    ],
     # `if __name__ == "__main__":` ran in the kernel, where cells are `__main__`
     "main-guard": [
         "def main():\n    print('main ran')\n\nif __name__ == '__main__':\n    main()",
@@ -161,5 +168,9 @@ def _case_checks(case: str, package: Path, verified: str) -> None:
     if case == "raises-on-purpose":
         assert "test_cell_2_raises_keyerror" in tests
         assert "test_cell_3_raises_valueerror" in tests
+    if case == "last-value-and-escapes":
+        steps = (source / "steps.py").read_text(encoding="utf-8")
+        assert "_ = show_result(" in steps
+        assert "'\\\\d+'" in steps  # the same pattern, without an invalid escape
     if case == "main-guard":
         assert "main ran" in tests
