@@ -191,7 +191,8 @@ def _command(
         python = target or f"{sys.version_info[0]}.{sys.version_info[1]}"
         return [
             *uv, "pip", "compile", "--generate-hashes", "--no-header", "--quiet",
-            "--python-version", python, *links, "--output-file", LOCK_FILE, IN_FILE,
+            "--python-version", python, *_pip_settings(), *links,
+            "--output-file", LOCK_FILE, IN_FILE,
         ]  # fmt: skip
     import importlib.util
 
@@ -204,6 +205,15 @@ def _command(
         "--strip-extras", "--no-header", "--no-emit-options", "--quiet", *links,
         "--output-file", LOCK_FILE, IN_FILE,
     ]  # fmt: skip
+
+
+def _pip_settings() -> list[str]:
+    """pip's indexes, folders of wheels and constraints, for uv (which reads none of pip's
+    configuration): the lock is resolved where pip would install from."""
+    from nb2prod.deps.pipconfig import read_pip_config, uv_install_options
+
+    options = uv_install_options(read_pip_config(sys.executable, os.environ), os.environ)
+    return [*options.args, *options.constraints]
 
 
 _NAMED = (
