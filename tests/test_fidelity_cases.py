@@ -174,3 +174,19 @@ def _case_checks(case: str, package: Path, verified: str) -> None:
         assert "'\\\\d+'" in steps  # the same pattern, without an invalid escape
     if case == "main-guard":
         assert "main ran" in tests
+
+
+def test_a_fresh_run_of_a_notebook_without_ids_has_no_order_findings(tmp_path: Path) -> None:
+    """Before nbformat 4.5 cells had no ids; two cells with the same code were taken for each
+    other by the record, and a notebook just run top to bottom was called out of order."""
+    notebook = _notebook(["a = 1", "b = a + 1", "print(b)", "a = 10", "b = a + 1", "print(b)"])
+    notebook.nbformat_minor = 4
+    for cell in notebook.cells:
+        del cell["id"]
+    nbformat.write(notebook, tmp_path / "old.ipynb", version=nbformat.NO_CONVERT)
+    assert '"id"' not in (tmp_path / "old.ipynb").read_text(encoding="utf-8")
+    ran = _nb2prod(tmp_path, "run", "old.ipynb", "-o", "ran.ipynb", "--timeout", "120")
+    assert ran.returncode == 0, ran.stderr
+    checked = _nb2prod(tmp_path, "check", "ran.ipynb")
+    assert checked.returncode == 0, checked.stdout
+    assert "reproducible" in checked.stdout and "NOT" not in checked.stdout

@@ -54,6 +54,7 @@ def run_notebook(
     notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
     folder = os.path.dirname(os.path.abspath(path))
     expected = expect_stored_errors(notebook)
+    give_ids(notebook)
     current: dict[str, str | None] = {"id": None}
     client = NotebookClient(
         notebook,
@@ -112,6 +113,26 @@ def raised_cells(notebook: Any) -> list[int]:
         for index, cell in enumerate(notebook.get("cells", []))
         if any(o.get("output_type") == "error" for o in cell.get("outputs", []))
     ]
+
+
+def give_ids(notebook: Any) -> None:
+    """Cell ids (nbformat 4.5) for a notebook from before them: each execution is recorded
+    against its cell's id, so two cells with the same code are never taken for each other."""
+    cells = notebook.get("cells", [])
+    taken = {c.get("id") for c in cells if isinstance(c.get("id"), str)}
+    if len(taken) == len(cells) and notebook.get("nbformat_minor", 0) >= 5:
+        return
+    seen: set[str] = set()
+    for index, cell in enumerate(cells):
+        found = cell.get("id")
+        if not isinstance(found, str) or not found or found in seen:
+            found = f"cell-{index}"
+            while found in taken or found in seen:
+                found += "-b"
+            cell["id"] = found
+        seen.add(found)
+    if notebook.get("nbformat", 4) == 4:
+        notebook["nbformat_minor"] = max(5, notebook.get("nbformat_minor", 0))
 
 
 #: nbclient's (and nbval's) tag: the cell may raise, and the run goes on.
