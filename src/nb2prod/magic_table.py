@@ -102,7 +102,7 @@ LINE: dict[str, Meaning] = {
     "rep": _m(Code.HIDDEN, Lift.TODO, auto=True, why=_HIDDEN_CODE),
     "macro": _m(Code.HIDDEN, Lift.TODO, why=_HIDDEN_CODE),
     "store": _m(Code.BINDS, Lift.TODO, why="stores or restores variables across sessions"),
-    "pylab": _m(Code.BINDS, Lift.TODO, auto=True, why="star-imports numpy and matplotlib",
+    "pylab": _m(Code.BINDS, Lift.EQUIVALENT, auto=True, why="star-imports numpy and matplotlib",
                 needs=("matplotlib",)),
     "R": _m(Code.BINDS, Lift.TODO, why="R code"),
     "Rpull": _m(Code.BINDS, Lift.TODO, why="R code"),
@@ -152,7 +152,7 @@ _SCRIPT_BODY = _m(Code.FOREIGN, Lift.TODO, shell=True, why=_SCRIPT)
 _DISPLAY = _m(Code.FOREIGN, Lift.NOTE, why=_SHOWN)
 
 CELL: dict[str, Meaning] = {
-    "capture": _m(Code.RUNS, Lift.UNWRAP, stable=True),
+    "capture": _m(Code.RUNS, Lift.EQUIVALENT, stable=True),
     "time": _m(Code.RUNS, Lift.UNWRAP),
     "prun": _m(Code.RUNS, Lift.UNWRAP),
     "debug": _m(Code.RUNS, Lift.UNWRAP),

@@ -99,6 +99,8 @@ class MagicLifter(cst.CSTTransformer):
         written = f"{'%' if form == 'line' else '%%'}{name} {line}".strip()
         if form == "cell" and name == "capture":
             return self._captured(line, body)
+        if form == "line" and name == "pylab":
+            return self._pylab(line)
         if found.lift is Lift.UNWRAP:
             code = python_code(form, name, line, body) or ""
             return (_statements(code) or written) if code.strip() else None
@@ -116,6 +118,14 @@ class MagicLifter(cst.CSTTransformer):
         if found.lift is Lift.DROP:
             return None
         return f"{written} ({found.why})"
+
+    def _pylab(self, line: str) -> _Replacement:
+        """``%pylab [backend]``: the imports IPython makes, written out (its star imports keep
+        the notebook in the faithful form, at module level)."""
+        if any(word.startswith("-") for word in line.split()):
+            return f"%pylab {line} (options nb2prod cannot read)"
+        self.lifted.requirements += ["numpy", "matplotlib", "ipython"]
+        return _statements(_PYLAB)
 
     def _captured(self, line: str, body: str) -> _Replacement:
         """``%%capture [--no-stdout] [--no-stderr] [--no-display] [name]``: the body runs inside
@@ -196,6 +206,18 @@ def _ipython_call(value: cst.BaseExpression | None) -> tuple[str, list[str]] | N
     expected = {"system": 1, "getoutput": 1, "run_line_magic": 2, "run_cell_magic": 3}
     method = value.func.attr.value
     return (method, args) if expected.get(method) == len(args) else None
+
+
+#: What ``%pylab`` runs in the user's namespace (IPython's ``import_pylab``).
+_PYLAB = """import numpy
+import matplotlib
+from matplotlib import pylab, mlab, pyplot
+np = numpy
+plt = pyplot
+from IPython.core.pylabtools import figsize, getfigs
+from pylab import *
+from numpy import *
+"""
 
 
 def _statements(code: str) -> list[cst.BaseStatement]:
