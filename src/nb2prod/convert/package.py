@@ -281,7 +281,11 @@ class _Builder:
         return {
             f"{base}/__main__.py": render_main(self.name, self.parameters),
             f"{base}/__init__.py": templates.fill(
-                templates.INIT, doc=docstring(init), package=self.name
+                templates.INIT,
+                doc=docstring(init)
+                if len(init) < 94
+                else docstring(f"{self.notebook_name} as a package.", "", init, ""),
+                package=self.name,
             ),
             f"{base}/_support.py": templates.fill(
                 templates.SUPPORT,

@@ -68,7 +68,7 @@ def render_pipeline(
     lines += ["from __future__ import annotations", ""]
     lines += ["import asyncio", ""] if awaiting else []
     lines += ["from typing import Any", ""]
-    lines += [f"from {package}.{step.name} import {step.name}" for step, _ in steps]
+    lines += sorted(f"from {package}.{step.name} import {step.name}" for step, _ in steps)
     signature = ", ".join(f"{p.name}: {p.kind} = {p.default}" for p in parameters)
     header = f"def run({signature}) -> dict[str, Any]:"
     if len(header) > 100:

@@ -4,11 +4,13 @@ one function whose docstring names the cells it came from."""
 from __future__ import annotations
 
 import ast
+import textwrap
 from dataclasses import dataclass, field
 
 import libcst as cst
 
 from nb2prod.convert.flow import StepFlow
+from nb2prod.convert.importsort import sort_imports
 from nb2prod.convert.lift import LiftedCell
 from nb2prod.convert.literal import comment, docstring
 from nb2prod.convert.steps import Step, cell_key
@@ -37,6 +39,21 @@ def code_of(node: cst.CSTNode) -> str:
     return _EMPTY.code_for_node(node)
 
 
+class _BareBlankLines(cst.CSTTransformer):
+    """Blank lines without the block's indentation (a cell's blank line, moved into a function,
+    would otherwise carry its spaces: W293)."""
+
+    def leave_EmptyLine(self, original: cst.EmptyLine, updated: cst.EmptyLine) -> cst.EmptyLine:
+        if updated.comment is None:
+            return updated.with_changes(indent=False, whitespace=cst.SimpleWhitespace(""))
+        return updated
+
+
+def bare_blank_lines(module: cst.Module) -> cst.Module:
+    """``module`` with no whitespace on its blank lines."""
+    return module.visit(_BareBlankLines())
+
+
 def render_step(module: StepModule, package: str, notebook_name: str) -> str:
     """The source of ``src/<package>/<step>.py``; only the imports its code uses."""
     step = module.step
@@ -44,7 +61,9 @@ def render_step(module: StepModule, package: str, notebook_name: str) -> str:
     if len(summary) > 100:
         phrase = _cells_phrase(step)
         phrase = phrase[0].upper() + phrase[1:]
-        summary = docstring(f"{step.title}: lifted from {notebook_name}.", "", f"{phrase}.", "")
+        summary = docstring(
+            f"{step.title}: lifted from {notebook_name}.", "", *textwrap.wrap(f"{phrase}.", 96), ""
+        )
     parts = [
         code_of(_without_blank_lead(d)).rstrip("\n")
         for lifted in module.lifted
@@ -54,10 +73,12 @@ def render_step(module: StepModule, package: str, notebook_name: str) -> str:
         parts.append(_function(module).rstrip("\n"))
     code = "\n\n\n".join(parts)
     lines = [summary, ""]
-    imports = _imports(module, package, code)
+    imports = sort_imports(_imports(module, package, code), package)
     if imports:
         lines += [*imports, ""]
-    lines += ["", code, ""] if code else []
+    if code:  # two blank lines before a definition, one before a statement (PEP 8, isort)
+        definition = code.lstrip().startswith(("def ", "class ", "@", "async def "))
+        lines += ["", code, ""] if definition or not imports else [code, ""]
     return "\n".join(_squeeze(lines)).lstrip("\n")
 
 
@@ -77,6 +98,7 @@ def _imports(module: StepModule, package: str, code: str) -> list[str]:
     if "subprocess" in used:
         lines.append("import subprocess")
     for text in [*statements, *module.extra_imports]:
+        text = _only_used(text, used)
         if text not in lines and _binds_any(text, used):
             lines.append(text)
     if "Path" in used and not any(_binds_any(line, {"Path"}) for line in lines):
@@ -91,6 +113,25 @@ def _imports(module: StepModule, package: str, code: str) -> list[str]:
     if support:
         lines.append(f"from {package}._support import {', '.join(support)}")
     return lines
+
+
+def _only_used(statement: str, used: set[str]) -> str:
+    """``from m import a, b, c`` with only the names this module uses (the module is imported
+    all the same, so nothing runs differently); any other import as it is."""
+    try:
+        tree = ast.parse(statement)
+    except SyntaxError:
+        return statement
+    if len(tree.body) != 1 or "#" in statement:
+        return statement
+    node = tree.body[0]
+    if not isinstance(node, ast.ImportFrom) or any(a.name == "*" for a in node.names):
+        return statement
+    kept = [a for a in node.names if (a.asname or a.name) in used]
+    if not kept or len(kept) == len(node.names):
+        return statement
+    names = ", ".join(a.name if a.asname is None else f"{a.name} as {a.asname}" for a in kept)
+    return f"from {'.' * node.level}{node.module or ''} import {names}"
 
 
 def _names_used(code: str) -> set[str]:
@@ -150,13 +191,14 @@ def _function(module: StepModule) -> str:
         body=cst.IndentedBlock(body=body),
         asynchronous=cst.Asynchronous() if awaits(body) else None,
     )
-    return cst.Module(body=[function]).code
+    return bare_blank_lines(cst.Module(body=[function])).code
 
 
 def _docstring(step: Step) -> cst.SimpleStatementLine:
     text = docstring(f"{step.title} ({_cells_phrase(step)}).")
     if len(text) > 88:
-        text = docstring(f"{step.title}.", "", f"    From {_cells_phrase(step)}.", "    ")
+        wrapped = textwrap.wrap(f"From {_cells_phrase(step)}.", 88)
+        text = docstring(f"{step.title}.", "", *(f"    {line}" for line in wrapped), "    ")
     return cst.SimpleStatementLine([cst.Expr(cst.SimpleString(text))])
 
 

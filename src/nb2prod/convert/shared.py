@@ -14,9 +14,10 @@ import libcst as cst
 
 from nb2prod.analysis.context import Analysed
 from nb2prod.convert.faithful import BUILTINS, Statement, binding_cells, namespace_call
+from nb2prod.convert.importsort import sort_imports
 from nb2prod.convert.lift import LiftedCell
 from nb2prod.convert.literal import comment, docstring
-from nb2prod.convert.render import SUPPORT_NAMES, code_of
+from nb2prod.convert.render import SUPPORT_NAMES, bare_blank_lines, code_of
 from nb2prod.convert.scopes import Names, function_locals, names_of
 from nb2prod.convert.steps import Step, cell_key
 from nb2prod.convert.toplevel import awaits
@@ -77,7 +78,9 @@ def render_shared(
         "",
     )
     code = "\n\n\n".join([*placed.definitions, *functions])
-    imports = placed.imports + _support_imports(package, code, placed.all_bound)
+    imports = sort_imports(
+        placed.imports + _support_imports(package, code, placed.all_bound), package
+    )
     parts = [doc, "", *imports, "", "", code, ""]
     return _finish(module, "\n".join(parts))
 
@@ -215,7 +218,7 @@ def _step_function(
             for part in _chunks(names)
         ]
         function = function.with_changes(body=cst.IndentedBlock(body=[doc, *declared, *statements]))
-    return cst.Module(body=[function]).code.rstrip("\n"), names
+    return bare_blank_lines(cst.Module(body=[function])).code.rstrip("\n"), names
 
 
 def _chunks(names: list[str], width: int = 80) -> list[list[str]]:

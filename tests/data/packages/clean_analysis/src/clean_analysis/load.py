@@ -1,6 +1,7 @@
 """Load: notebook cell 4; id e4db652afe07 of clean_analysis.ipynb."""
 
 import pandas as pd
+
 from clean_analysis._support import show_result
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from clean_analysis.q1_sales_analysis import q1_sales_analysis
 from clean_analysis.load import load
-from clean_analysis.revenue_by_region import revenue_by_region
 from clean_analysis.monthly_trend import monthly_trend
+from clean_analysis.q1_sales_analysis import q1_sales_analysis
+from clean_analysis.revenue_by_region import revenue_by_region
 from clean_analysis.summary import summary
 
 

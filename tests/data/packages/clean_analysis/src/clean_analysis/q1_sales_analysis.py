@@ -1,6 +1,7 @@
 """Q1 sales analysis: notebook cell 2; id b37a9eaab700 of clean_analysis.ipynb."""
 
 from pathlib import Path
+
 from clean_analysis._support import data_path
 
 

@@ -2,7 +2,6 @@
 
 from cleaning_pandas._support import data_path
 
-
 OUT_DIR = "output"
 
 

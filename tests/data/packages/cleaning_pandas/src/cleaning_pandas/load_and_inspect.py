@@ -4,6 +4,7 @@ Notebook cells 4, 5, 6; ids 488584dac400, caebd706ecc2, 75617be3f149.
 """
 
 import pandas as pd
+
 from cleaning_pandas._support import show_result
 
 

@@ -1,6 +1,7 @@
 """Numbers stored as text: notebook cell 12; id d286b16ec9a9 of cleaning_pandas.ipynb."""
 
 import pandas as pd
+
 from cleaning_pandas._support import show_result
 
 

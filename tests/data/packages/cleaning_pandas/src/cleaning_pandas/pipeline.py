@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from cleaning_pandas.customer_list_cleanup import customer_list_cleanup
-from cleaning_pandas.load_and_inspect import load_and_inspect
 from cleaning_pandas.clean_step import clean_step
-from cleaning_pandas.text_columns_whitespace_and_case import text_columns_whitespace_and_case
-from cleaning_pandas.numbers_stored_as_text import numbers_stored_as_text
+from cleaning_pandas.customer_list_cleanup import customer_list_cleanup
 from cleaning_pandas.dates import dates
 from cleaning_pandas.duplicates_after_normalising import duplicates_after_normalising
+from cleaning_pandas.load_and_inspect import load_and_inspect
 from cleaning_pandas.missing_values import missing_values
+from cleaning_pandas.numbers_stored_as_text import numbers_stored_as_text
 from cleaning_pandas.save import save
 from cleaning_pandas.summary import summary
+from cleaning_pandas.text_columns_whitespace_and_case import text_columns_whitespace_and_case
 
 
 def run() -> dict[str, Any]:

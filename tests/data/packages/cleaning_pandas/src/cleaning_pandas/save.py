@@ -1,6 +1,7 @@
 """Save: notebook cell 21; id a1d199a581a5 of cleaning_pandas.ipynb."""
 
 import os
+
 from cleaning_pandas.customer_list_cleanup import OUT_DIR
 
 

@@ -9,7 +9,7 @@ def text_columns_whitespace_and_case(df):
     text_cols = ["customer_id", "name", "email", "city"]
     for col in text_cols:
         df[col] = df[col].str.strip()
-    
+
     df["name"] = df["name"].str.title()
     df["email"] = df["email"].str.lower()
     df["city"] = df["city"].str.title()

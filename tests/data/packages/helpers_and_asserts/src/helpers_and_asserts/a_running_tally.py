@@ -3,9 +3,10 @@
 Notebook cells 15, 16, 17; ids 5519ca024e90, f1755d7147fc, e62b80511480.
 """
 
-from helpers_and_asserts.unit_conversions import fahrenheit_to_celsius
 import math
+
 from helpers_and_asserts._support import show_result
+from helpers_and_asserts.unit_conversions import fahrenheit_to_celsius
 
 
 class RunningStats:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers_and_asserts.unit_conversions import unit_conversions
-from helpers_and_asserts.text_statistics import text_statistics
 from helpers_and_asserts.a_running_tally import a_running_tally
+from helpers_and_asserts.text_statistics import text_statistics
+from helpers_and_asserts.unit_conversions import unit_conversions
 
 
 def run() -> dict[str, Any]:

@@ -3,10 +3,10 @@
 Notebook cells 10, 11, 12, 13; ids cdd0940e7b0f, ee301423c0c2, 04f674b055bf, 8c34e03fb435.
 """
 
-from collections import Counter
 import re
-from helpers_and_asserts._support import show_result
+from collections import Counter
 
+from helpers_and_asserts._support import show_result
 
 WORD = re.compile(r"[a-z']+")
 
@@ -32,7 +32,8 @@ def top_words(text, n=3):
 def text_statistics():
     """Text statistics.
 
-    From notebook cells 10, 11, 12, 13; ids cdd0940e7b0f, ee301423c0c2, 04f674b055bf, 8c34e03fb435.
+    From notebook cells 10, 11, 12, 13; ids cdd0940e7b0f, ee301423c0c2, 04f674b055bf,
+    8c34e03fb435.
     """
     # cell 10 (cdd0940e7b0f): definitions only
     # cell 11 (ee301423c0c2)

@@ -1,11 +1,12 @@
 """Unit conversions: lifted from helpers_and_asserts.ipynb.
 
-Notebook cells 4, 5, 6, 7, 8; ids 1e05a2622dd0, 1567bd9ea690, 90ba1aee6811, 5dc8ad1d8454, b75497de0124.
+Notebook cells 4, 5, 6, 7, 8; ids 1e05a2622dd0, 1567bd9ea690, 90ba1aee6811, 5dc8ad1d8454,
+b75497de0124.
 """
 
 import math
-from helpers_and_asserts._support import show_result
 
+from helpers_and_asserts._support import show_result
 
 KM_PER_MILE = 1.609344
 
@@ -25,7 +26,8 @@ def km_to_miles(km, digits=2):
 def unit_conversions():
     """Unit conversions.
 
-    From notebook cells 4, 5, 6, 7, 8; ids 1e05a2622dd0, 1567bd9ea690, 90ba1aee6811, 5dc8ad1d8454, b75497de0124.
+    From notebook cells 4, 5, 6, 7, 8; ids 1e05a2622dd0, 1567bd9ea690, 90ba1aee6811,
+    5dc8ad1d8454, b75497de0124.
     """
     # cell 4 (1e05a2622dd0): definitions only
     # cell 5 (1567bd9ea690)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from iris_model.data_step import data_step
-from iris_model.model_step import model_step
 from iris_model.evaluation import evaluation
+from iris_model.model_step import model_step
 
 
 def run() -> dict[str, Any]:

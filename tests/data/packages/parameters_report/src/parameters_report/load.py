@@ -1,6 +1,7 @@
 """Load: notebook cell 4; id 0d6ff383647e of parameters_report.ipynb."""
 
 import pandas as pd
+
 from parameters_report._support import data_path, show_result
 
 

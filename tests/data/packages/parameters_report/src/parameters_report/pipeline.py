@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from parameters_report.load import load
 from parameters_report.filter_step import filter_step
+from parameters_report.load import load
 from parameters_report.report import report
 from parameters_report.totals import totals
 

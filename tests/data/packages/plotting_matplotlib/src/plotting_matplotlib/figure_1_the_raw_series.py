@@ -1,6 +1,7 @@
 """Figure 1: the raw series: notebook cell 6; id a2ff7c22282e of plotting_matplotlib.ipynb."""
 
 import matplotlib.pyplot as plt
+
 from plotting_matplotlib._support import save_figure
 
 

@@ -3,8 +3,9 @@
 Notebook cell 8; id 0e2a59fd0921.
 """
 
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 from plotting_matplotlib._support import save_figure
 
 
@@ -13,7 +14,7 @@ def figure_2_how_different_are_the(sensor_a, sensor_b):
     # cell 8 (0e2a59fd0921)
     diff = (sensor_a - sensor_b).reshape(14, 24)
     hourly_mean = diff.mean(axis=0)
-    
+
     fig, ax = plt.subplots(figsize=(6, 3))
     ax.bar(np.arange(24), hourly_mean, color="tab:orange")
     ax.axhline(0, color="black", linewidth=0.8)

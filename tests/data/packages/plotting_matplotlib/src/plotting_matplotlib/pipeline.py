@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from plotting_matplotlib.sensor_readings_a_first_look import sensor_readings_a_first_look
-from plotting_matplotlib.simulate_the_readings import simulate_the_readings
 from plotting_matplotlib.figure_1_the_raw_series import figure_1_the_raw_series
 from plotting_matplotlib.figure_2_how_different_are_the import figure_2_how_different_are_the
+from plotting_matplotlib.sensor_readings_a_first_look import sensor_readings_a_first_look
+from plotting_matplotlib.simulate_the_readings import simulate_the_readings
 from plotting_matplotlib.summary_table import summary_table
 
 

@@ -8,7 +8,7 @@ def simulate_the_readings(rng):
     # cell 4 (6da0e2b54c0b)
     hours = np.arange(14 * 24)
     daily_cycle = np.sin(2 * np.pi * (hours - 9) / 24)
-    
+
     # sensor A sits in the sun, sensor B near the door
     sensor_a = 22 + 4.0 * daily_cycle + rng.normal(0, 0.6, hours.size)
     sensor_b = 20 + 2.5 * daily_cycle + rng.normal(0, 1.1, hours.size)

@@ -1,6 +1,7 @@
 """Load: notebook cell 4; id e4db652afe07 of recorded_analysis.ipynb."""
 
 import pandas as pd
+
 from recorded_analysis._support import show_result
 
 

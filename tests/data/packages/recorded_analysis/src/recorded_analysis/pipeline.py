@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from recorded_analysis.q1_sales_analysis import q1_sales_analysis
 from recorded_analysis.load import load
-from recorded_analysis.revenue_by_region import revenue_by_region
 from recorded_analysis.monthly_trend import monthly_trend
+from recorded_analysis.q1_sales_analysis import q1_sales_analysis
+from recorded_analysis.revenue_by_region import revenue_by_region
 from recorded_analysis.summary import summary
 
 

@@ -1,6 +1,7 @@
 """Q1 sales analysis: notebook cell 2; id b37a9eaab700 of recorded_analysis.ipynb."""
 
 from pathlib import Path
+
 from recorded_analysis._support import data_path
 
 

@@ -3,11 +3,11 @@
 Notebook cells 10, 11; ids 9b55e2119f36, b6f5b662f6f2.
 """
 
-from sklearn_model.wine_cultivar_classifier import SEED
-from sklearn.model_selection import StratifiedKFold, cross_val_score, train_test_split
-from sklearn_model.model_step import make_pipeline
-from sklearn_model.model_step import report
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+
 from sklearn_model._support import show_result
+from sklearn_model.model_step import make_pipeline, report
+from sklearn_model.wine_cultivar_classifier import SEED
 
 
 def cross_validation(X_train, y_train):

@@ -3,10 +3,11 @@
 Notebook cells 4, 5, 6; ids 5b46a66e1b90, 98bb21d574af, ff60c4354268.
 """
 
-from sklearn_model.wine_cultivar_classifier import SEED
 from sklearn.datasets import load_wine
-from sklearn.model_selection import StratifiedKFold, cross_val_score, train_test_split
+from sklearn.model_selection import train_test_split
+
 from sklearn_model._support import show_result
+from sklearn_model.wine_cultivar_classifier import SEED
 
 
 def data_step():

@@ -4,8 +4,9 @@ Notebook cells 13, 14; ids a2e653525a1f, b2fcd96f9c56.
 """
 
 from sklearn.metrics import accuracy_score, confusion_matrix
-from sklearn_model.model_step import make_pipeline
+
 from sklearn_model._support import show_result
+from sklearn_model.model_step import make_pipeline
 
 
 def final_model_on_the_test_set(best_C, X_train, y_train, X_test, y_test):

@@ -1,9 +1,9 @@
 """Model: notebook cell 8; id 0dd745dcb58b of sklearn_model.ipynb."""
 
+import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
-import numpy as np
 
 
 def make_pipeline(C=1.0):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sklearn_model.data_step import data_step
 from sklearn_model.cross_validation import cross_validation
+from sklearn_model.data_step import data_step
 from sklearn_model.final_model_on_the_test_set import final_model_on_the_test_set
 
 
