@@ -195,3 +195,25 @@ def test_a_fresh_run_of_a_notebook_without_ids_has_no_order_findings(tmp_path: P
     assert checked.returncode == 0, checked.stdout
     assert "reproducible" in checked.stdout
     assert "NOT" not in checked.stdout
+
+
+def test_a_load_run_again_after_its_readers_is_no_error(tmp_path: Path) -> None:
+    """A data load re-run after the cells that read it (counts 5 after 3) gives the same value
+    each run: the readers' outputs reproduce, and check does not call them stale. A literal
+    re-run the same way is still an error (that is what editing a parameter looks like)."""
+    cells = ["import json", "data = json.loads('[1, 2, 3]')", "print(len(data))"]
+    notebook = _notebook(cells)
+    for cell, count in zip(notebook.cells, (1, 5, 3), strict=True):
+        cell.execution_count = count
+    notebook.cells[2].outputs = [nbformat.v4.new_output("stream", name="stdout", text="3\n")]
+    nbformat.write(notebook, tmp_path / "load.ipynb")
+    checked = _nb2prod(tmp_path, "check", "load.ipynb")
+    assert checked.returncode == 0, checked.stdout
+    assert "out-of-order: [info]" in checked.stdout
+    ran = _nb2prod(tmp_path, "run", "load.ipynb", "-o", "ran.ipynb", "--timeout", "120")
+    assert ran.returncode == 0, ran.stderr
+    fresh = nbformat.read(tmp_path / "ran.ipynb", as_version=4)
+    assert fresh.cells[2].outputs[0]["text"] == "3\n"  # the claim of no error holds
+    notebook.cells[1].source = "data = [1, 2, 3]"
+    nbformat.write(notebook, tmp_path / "literal.ipynb")
+    assert _nb2prod(tmp_path, "check", "literal.ipynb").returncode == 1

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from nb2prod.analysis.context import Analysed, Reads, cells, make, names
 from nb2prod.analysis.facts import Import
+from nb2prod.analysis.names import is_always_defined
 from nb2prod.findings import Finding, Severity
 
 _RERUN = "Restart the kernel and run all cells, then save: the stored outputs then match the code."
@@ -64,10 +65,40 @@ def inferred_mismatches(
                 recorded is topdown
                 or not (recorded or topdown)
                 or same_import(name, topdown, recorded)
+                or (recorded is None and _same_each_run(name, topdown, writers))
             ):
                 continue
             found.setdefault(cell, []).append(Mismatch(cell, name, recorded, topdown))
     return found
+
+
+def _same_each_run(name: str, cell: Analysed | None, writers: dict[str, list[Analysed]]) -> bool:
+    """``cell`` binds ``name`` to the same value whenever it runs (``df = pd.read_csv(PATH)``):
+    only it binds the name, from nothing but imports, without random draws or changes to what it
+    read. A reader that took the value from an earlier run of it (a run no longer shown) saw
+    what top to bottom gives. A cell of literals alone is not taken for one: re-running
+    ``rate = 0.2`` after its readers is what editing a parameter looks like."""
+    if cell is None or writers.get(name) != [cell]:
+        return False
+    facts = cell.facts
+    if name in facts.mutates or name in facts.weak_changes or name in facts.strong_changes:
+        return False
+    if any(not use.seeds for use in facts.random_uses) or facts.magics:
+        return False
+    imported = {i.bound for i in facts.imports}
+    if not facts.reads and not imported:  # a literal (`rate = 0.2`) re-run is a literal edited
+        return False
+    for read in facts.reads:
+        if read in imported or is_always_defined(read):
+            continue
+        binders = writers.get(read, [])
+        if not binders or not all(_only_imports(read, w) for w in binders):
+            return False
+    return True
+
+
+def _only_imports(name: str, cell: Analysed) -> bool:
+    return name in {i.bound for i in cell.facts.imports} and name not in cell.facts.mutates
 
 
 def same_import(name: str, topdown: Analysed | None, recorded: Analysed | None) -> bool:
@@ -133,7 +164,7 @@ def _out_of_order(
             message = f"{ran}, and that changed what cells saw: {'; '.join(effects)}"
             found.append(make("out-of-order", Severity.ERROR, cell, 0, message, _RERUN))
         else:
-            message = f"{ran}; they share no names, so the order did not matter"
+            message = f"{ran}; nothing it read or gave depended on that order"
             hint = f"Harmless, but running {first.label} and this cell in page order keeps it so."
             found.append(make("out-of-order", Severity.INFO, cell, 0, message, hint))
     return found
