@@ -244,11 +244,20 @@ def _doc(step: Step) -> str:
     return text
 
 
+#: Imports lifted magics need (``!cmd`` runs ``subprocess``, ``%env`` sets ``os.environ``).
+_LIFTED_NEEDS = {
+    "subprocess": "import subprocess",
+    "os": "import os",
+    "Path": "from pathlib import Path",
+}
+
+
 def _support_imports(package: str, code: str, bound: set[str]) -> list[str]:
     used = names_of(code)
     wanted = used.now | used.later
     support = sorted(n for n in _SUPPORT if n in wanted and n not in bound)
-    return [f"from {package}._support import {', '.join(support)}"] if support else []
+    lines = [line for name, line in _LIFTED_NEEDS.items() if name in wanted and name not in bound]
+    return lines + ([f"from {package}._support import {', '.join(support)}"] if support else [])
 
 
 def _binds_surely(node: cst.BaseStatement) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,13 @@ def plain_text(value: Any) -> str:
 
 def show_result(value: Any) -> Any:
     """Print what the notebook displayed at this point, in its plain-text form; returns the
-    value, which IPython kept as ``_``."""
-    if value is not None:
+    value, which IPython kept as ``_``. A display hook a library installed (sympy's
+    ``init_printing()``) shows it as that library showed it in the notebook."""
+    if value is None:
+        return value
+    if sys.displayhook is not sys.__displayhook__:
+        sys.displayhook(value)
+    else:
         print(plain_text(value))
     return value
 
