@@ -25,6 +25,8 @@ _TIMING = re.compile(
 _OBJECT_AT = re.compile(r"\bat 0x|object at\b|<[\w.]+ object\b")
 _CUT = re.compile(r"\.\.\.|…|\[\d+ rows x \d+ columns\]")
 _WORD = re.compile(r"[^\W\d_]+")
+#: The brackets of a 2-D pretty-printed formula or matrix (SymPy's unicode printing).
+_BOX = re.compile(r"[⎛⎜⎝⎞⎟⎠⎡⎢⎣⎤⎥⎦⎧⎨⎩⎫⎬⎭⎪]")
 #: Numbers standing alone (not the digits of a name such as ``int64``).
 _ALONE = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w])")
 #: A value shown inside its type's constructor: ``np.float64(0.5)``.
@@ -53,6 +55,8 @@ def difference(expected: Sequence[str], got: Sequence[str], random: bool = False
         return "random" if random else "numbers"
     if "".join(before.split()) == "".join(after.split()):
         return "pretty-print"
+    if bool(_BOX.search(before)) != bool(_BOX.search(after)):
+        return "pretty-print"  # drawn in 2-D on one side only
     words_before, words_after = set(_WORD.findall(before)), set(_WORD.findall(after))
     cut = _CUT.search(both) is not None
     if cut and (words_before <= words_after or words_after <= words_before):

@@ -64,6 +64,8 @@ def passing(name: str) -> TestResult:
         (["[0.417 0.72 0.000114]"], ["[0.5488 0.7152 0.6028]"], (), "output mismatch: numbers"),
         (["[1 2 3", " 4 5 6]"], ["[1 2 3 4 5 6]"], (), "output mismatch: pretty-print"),
         (["a b ... y z"], ["a b c d e f y z"], (), "output mismatch: pretty-print"),
+        (["⎡m₁₁ m₁₂⎤", "⎣m₂₁ m₂₂⎦"], ["Matrix([", "[m11, m12],", "[m21, m22]])"], (),
+         "output mismatch: pretty-print"),
         (["9"], ["np.int64(9)"], (), "output mismatch: wording"),
         (["hello"], ["goodbye"], (), "output mismatch: other"),
     ],
