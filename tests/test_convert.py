@@ -24,12 +24,12 @@ LIFTS = [
     (
         "a shell command becomes subprocess.run",
         "!mkdir -p out\n",
-        "subprocess.run(['mkdir', '-p', 'out'], check=True)\n",
+        "subprocess.run(['mkdir', '-p', 'out'], check=False)\n",
     ),
     (
         "captured shell output becomes lines",
         "files = !ls data\n",
-        "files = subprocess.run(['ls', 'data'], check=True, capture_output=True, text=True)"
+        "files = subprocess.run(['ls', 'data'], check=False, capture_output=True, text=True)"
         ".stdout.splitlines()\n",
     ),
     ("pip install feeds the dependencies", "!pip install seaborn==0.13\nx = 1\n", "x = 1\n"),

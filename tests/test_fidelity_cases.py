@@ -217,3 +217,22 @@ def test_a_load_run_again_after_its_readers_is_no_error(tmp_path: Path) -> None:
     notebook.cells[1].source = "data = [1, 2, 3]"
     nbformat.write(notebook, tmp_path / "literal.ipynb")
     assert _nb2prod(tmp_path, "check", "literal.ipynb").returncode == 1
+
+
+def test_globals_set_through_calls_are_no_order_findings_on_a_fresh_run(tmp_path: Path) -> None:
+    """A function sets a global (`global depth`); later cells call it, and a cached call sets
+    nothing: the record of a fresh top-to-bottom run must not read as out of order."""
+    cells = [
+        "from functools import lru_cache\ndepth = 0",
+        "@lru_cache(None)\ndef deep(n):\n    global depth\n    depth += 1\n    return n",
+        "def show(n):\n    deep(n)\n    return depth",
+        "show(3)",
+        "show(3)",
+        "print(depth)",
+    ]
+    nbformat.write(_notebook(cells), tmp_path / "calls.ipynb")
+    ran = _nb2prod(tmp_path, "run", "calls.ipynb", "-o", "ran.ipynb", "--timeout", "120")
+    assert ran.returncode == 0, ran.stderr
+    checked = _nb2prod(tmp_path, "check", "ran.ipynb")
+    assert checked.returncode == 0, checked.stdout
+    assert "out-of-order: [error]" not in checked.stdout

@@ -15,6 +15,7 @@ For each cell the records cover, these replace the inferred ``out-of-order`` and
 
 from __future__ import annotations
 
+from nb2prod.analysis import global_writes
 from nb2prod.analysis.context import Analysed, Reads, names
 from nb2prod.analysis.history import inferred_mismatches, same_import
 from nb2prod.analysis.recorded_data import changed_data_findings
@@ -101,19 +102,24 @@ Mismatch = tuple[str, Run, Analysed | None]
 def mismatches(timeline: Timeline, code: list[Analysed]) -> dict[Analysed, list[Mismatch]]:
     """For each covered cell, the names its last run read from another cell than top to bottom
     (code no longer in the notebook is ``recorded-lost-code``'s to report)."""
-    writers: dict[str, list[Analysed]] = {}
-    for cell in code:
-        for name in cell.facts.writes:
-            writers.setdefault(name, []).append(cell)
+    writers = global_writes.writers(code)
     found: dict[Analysed, list[Mismatch]] = {}
     for reader in timeline.last:
         for name, provider in sorted(timeline.providers.get(reader, {}).items()):
             top = _topdown(reader, writers.get(name, []))
             if provider.cell is None or provider.cell is top:
                 continue
+            if _maybe_writes(top, name) and provider.cell.number < reader.number:
+                continue  # `top` sets it only through a call, which need not set it each run
             if not same_import(name, top, provider.cell):
                 found.setdefault(reader, []).append((name, provider, top))
     return found
+
+
+def _maybe_writes(cell: Analysed | None, name: str) -> bool:
+    """``cell`` sets ``name`` only through a function it calls (a cached or conditional call
+    may not): the record, not the code, says whether a run did."""
+    return cell is not None and name not in cell.facts.writes
 
 
 def _out_of_order(reader: Analysed, run: Run, wrong: list[Mismatch], reads: Reads) -> Finding:

@@ -89,7 +89,7 @@ class MagicLifter(cst.CSTTransformer):
         except ValueError:
             return f"!{command} (cannot be split into arguments)"
         self.lifted.needs_subprocess = True
-        call = f"subprocess.run({quote_value(words)}, check=True"
+        call = f"subprocess.run({quote_value(words)}, check=False"
         call += ", capture_output=True, text=True).stdout.splitlines()" if capture else ")"
         return [cst.parse_statement(call + "\n")]
 
