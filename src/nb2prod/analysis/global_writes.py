@@ -5,7 +5,7 @@ kernel's record shows it providing ``n``; without this, a fresh run's record loo
 from __future__ import annotations
 
 from nb2prod.analysis.context import Analysed
-from nb2prod.convert.scopes import names_of
+from nb2prod.scopes import names_of
 
 
 def function_globals(code: list[Analysed]) -> dict[str, set[str]]:

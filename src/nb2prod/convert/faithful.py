@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from nb2prod.analysis.context import Analysed
 from nb2prod.convert.lift import LiftedCell
 from nb2prod.convert.render import code_of
-from nb2prod.convert.scopes import Names, names_of
 from nb2prod.convert.steps import Step
+from nb2prod.scopes import Names, names_of
 
 #: Names every cell can read without binding them: Python's builtins and IPython's.
 BUILTINS = frozenset(dir(builtins)) | {"display", "get_ipython", "__name__", "__file__"}

@@ -18,9 +18,9 @@ from nb2prod.convert.importsort import sort_imports
 from nb2prod.convert.lift import LiftedCell
 from nb2prod.convert.literal import comment, docstring
 from nb2prod.convert.render import SUPPORT_NAMES, bare_blank_lines, code_of
-from nb2prod.convert.scopes import Names, function_locals, names_of
 from nb2prod.convert.steps import Step, cell_key
 from nb2prod.convert.toplevel import awaits
+from nb2prod.scopes import Names, function_locals, names_of
 
 _SUPPORT = SUPPORT_NAMES
 
