@@ -45,6 +45,11 @@ LIFTS = [
         "with IPython.utils.capture.capture_output() as out:\n    fit(model)\n",
     ),
     (
+        "a backend that draws only in a kernel becomes Agg",
+        "matplotlib.use('nbagg')\n",
+        'matplotlib.use("Agg")\n',
+    ),
+    (
         "plt.show() saves the figure",
         "plt.plot(x)\nplt.show()\n",
         "plt.plot(x)\nsave_figure('figure')\n",

@@ -357,7 +357,7 @@ def _needs_rewrites(tree: ast.Module, data: DataResolver, source: str = "") -> b
         if isinstance(node, ast.Call):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            if name in ("show", "display", "Path", "PurePath"):
+            if name in ("show", "display", "Path", "PurePath", "use", "switch_backend"):
                 return True
             if any(k.arg and practices.is_secret_name(k.arg) for k in node.keywords):
                 return True
@@ -373,6 +373,24 @@ def _needs_rewrites(tree: ast.Module, data: DataResolver, source: str = "") -> b
             if practices.token_kind(text) or data(text, False) is not None:
                 return True
     return False
+
+
+#: matplotlib backends that draw only inside a kernel (the figures are saved as files instead).
+_KERNEL_BACKENDS = frozenset(
+    {"nbagg", "inline", "ipympl", "widget", "module://matplotlib_inline.backend_inline",
+     "module://ipykernel.pylab.backend_inline", "module://ipympl.backend_nbagg"}
+)  # fmt: skip
+
+
+def _kernel_backend(call: cst.Call) -> bool:
+    """``matplotlib.use("nbagg")`` or ``plt.switch_backend("inline")``."""
+    func = call.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value in ("use", "switch_backend")):
+        return False
+    if not call.args or not isinstance(call.args[0].value, cst.SimpleString):
+        return False
+    value = call.args[0].value.evaluated_value
+    return isinstance(value, str) and value.lower() in _KERNEL_BACKENDS
 
 
 def _saves_last(lifted: LiftedCell) -> bool:
@@ -460,6 +478,8 @@ class _Rewrites(SecretScrubber):
             and func.value.value in ("plt", "pyplot", "pylab")
         ):
             return cst.Call(cst.Name("save_figure"), [cst.Arg(cst.SimpleString(quote(self.label)))])
+        if _kernel_backend(updated):  # matplotlib.use("nbagg") needs a kernel to draw in
+            return updated.with_changes(args=[cst.Arg(cst.SimpleString('"Agg"'))])
         if isinstance(func, cst.Name) and func.value == "display" and len(updated.args) == 1:
             return updated.with_changes(func=cst.Name("show_result"))
         if isinstance(func, cst.Name) and func.value in ("Path", "PurePath") and updated.args:
