@@ -4,7 +4,7 @@ For each notebook of a folder or a sample file (``kind|path`` lines, paths under
 
 1. run it top to bottom in a fresh kernel, in a copy of its folder (``nb2prod run``), cached
    under OUT/runs by notebook path and content (``--rerun`` runs again);
-2. lift the run (``nb2prod convert ran.ipynb -o pkg --no-lock --force``) in a fresh copy of the
+2. lift the run (``nb2prod convert ran.ipynb -o pkg --force``, locked) in a fresh copy of the
    run's folder under OUT/work, and prove the package (``nb2prod verify pkg``);
 3. score ``nb2prod check``'s error-level cell claims on the original notebook against the fresh
    run: a claim is confirmed when the cell's shown text differs from the stored one, or the run

@@ -55,7 +55,8 @@ def lift_and_verify(
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Convert the run's ``ran.ipynb`` in a fresh copy of its folder, then verify the package."""
     shutil.copytree(run_folder / "w", work / "w", symlinks=True)
-    argv = [*nb2prod, "convert", RAN, "-o", "pkg", "--no-lock", "--force"]
+    # with its lock, as a user converts: the versions the kernel recorded are the ones tested
+    argv = [*nb2prod, "convert", RAN, "-o", "pkg", "--force"]
     converted = run_command(argv, work / "w", CONVERT_LIMIT)
     _keep(work, "convert", converted)
     convert: dict[str, Any] = {"exit": converted.exit, "seconds": round(converted.seconds, 1)}
