@@ -44,6 +44,8 @@ def random_draws(code: list[Analysed]) -> Draws:
             draws.flagged.append((cell, unseeded, families))
         if unseeded or set(cell.facts.reads) & names:
             names |= set(cell.facts.defines)
+            if any(o.output_type == "execute_result" for o in cell.cell.outputs):
+                names.add("_")  # IPython kept the shown value as `_`
             draws.tainted.add(cell.number)
     return draws
 

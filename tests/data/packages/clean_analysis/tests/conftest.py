@@ -17,7 +17,7 @@ from clean_analysis.pipeline import run
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?")
 _FLOAT = re.compile(r"(?<![\w.])-?\d+\.\d+(?:[eE][-+]?\d+)?")
-_NUMBER = re.compile(r"-?\d+\.?\d*(?:[eE][-+]?\d+)?")
+_NUMBER = re.compile(r"-?\d+\.?\d*(?:[eE][-+]?\d+)?|\b(?:True|False)\b")
 
 
 def normalize(text: str) -> str:
@@ -39,7 +39,8 @@ def _notebook_display_options() -> None:
 
 
 def _shape(text: str) -> str:
-    """Every number as ``#``, and no spaces (numbers of other widths pad differently)."""
+    """Every number and truth value as ``#``, and no spaces (numbers of other widths pad
+    differently)."""
     return "\n".join("".join(_NUMBER.sub("#", line).split()) for line in text.splitlines())
 
 
