@@ -16,7 +16,8 @@ with their first error line, and the scores; ``--json`` writes it all.
     python3 scripts/corpus.py extract corpus
     python3 benchmarks/fidelity.py corpus --sample benchmarks/fidelity_sample.txt --out /tmp/fid
 
-``--run-only`` does the run stage alone (to fill the cache ahead of measurements); ``--jobs N``
+``--run-only`` does the run stage alone (to fill the cache ahead of measurements);
+``--check-only`` scores check on the (cached) runs without converting; ``--jobs N``
 measures N notebooks at once; ``--match TEXT`` keeps the notebooks whose path holds TEXT.
 benchmarks/fidelity_sample.py says how the sample was chosen; the earlier 30-notebook sample,
 scripts/fidelity_sample.txt, works the same way.
@@ -66,7 +67,9 @@ def measure_all(args: argparse.Namespace, notebooks: list[Notebook]) -> list[dic
     width = len(str(len(notebooks)))
 
     def one(index: int, notebook: Notebook) -> dict[str, Any]:
-        record = measure(args.nb2prod, args.out, notebook, args.rerun, args.run_only, args.tree)
+        record = measure(
+            args.nb2prod, args.out, notebook, args.rerun, args.run_only, args.tree, args.check_only
+        )
         record["index"] = index
         with lock:
             print(render_line(record, width), flush=True)
@@ -85,6 +88,9 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--jobs", type=int, default=1, help="notebooks measured at once")
     top.add_argument("--rerun", action="store_true", help="run notebooks again, cached or not")
     top.add_argument("--run-only", action="store_true", help="only the (cached) run stage")
+    top.add_argument(
+        "--check-only", action="store_true", help="the (cached) runs and check's scores alone"
+    )
     top.add_argument("--json", type=Path, help="write the summary and every record here")
     top.add_argument("--match", default="", help="only notebooks whose path contains this")
     top.add_argument("--nb2prod", default="nb2prod", help="shell command that runs nb2prod")

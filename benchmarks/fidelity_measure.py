@@ -23,9 +23,16 @@ CHECK_LIMIT = 300
 
 
 def measure(
-    nb2prod: list[str], out: Path, notebook: Notebook, rerun: bool, run_only: bool, tree: str = ""
+    nb2prod: list[str],
+    out: Path,
+    notebook: Notebook,
+    rerun: bool,
+    run_only: bool,
+    tree: str = "",
+    check_only: bool = False,
 ) -> dict[str, Any]:
-    """The notebook's record; only its run with ``run_only``."""
+    """The notebook's record; only its run with ``run_only``, no convert and verify with
+    ``check_only``."""
     record: dict[str, Any] = {"kind": notebook.kind, "notebook": notebook.rel}
     if not notebook.path.is_file():
         record["run"] = {"status": "missing", "first_error": f"{notebook.path}: no such file"}
@@ -39,7 +46,7 @@ def measure(
     work.mkdir(parents=True)
     findings, problem = check(nb2prod, notebook, work)
     randoms = {f.get("cell") for f in findings if f.get("kind") == RANDOM_KIND}
-    if outcome.completed:
+    if outcome.completed and not check_only:
         record["convert"], record["verify"] = lift_and_verify(nb2prod, folder, work, randoms)
     ran = folder / "w" / RAN
     fresh = ran if ran.is_file() else None

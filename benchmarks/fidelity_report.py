@@ -9,6 +9,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 Record = Mapping[str, Any]
+#: How a claim came out (fidelity_score.judge_claim).
+HOW = ("differs", "failed-at", "failed-before", "unconfirmed")
+#: Differences that no static check could foresee: a changed library, the clock, the machine.
+NOISE = frozenset({"timing", "address", "wording", "pretty-print", "environment"})
 
 
 def render_line(record: Record, width: int = 3) -> str:
@@ -101,6 +105,8 @@ def check_scores(records: Sequence[Record]) -> dict[str, Any]:
     ]  # fmt: skip
     differing = [d for s in scored for d in s["differing"]]
     missed = [d for d in differing if not d["covered"]]
+    signal = [d for d in differing if d["difference"] not in NOISE]
+    covered = sum(d["covered"] for d in signal)
     by_notebook_kind = (
         {**c, "kind": r["kind"]} for r in records for c in r.get("score", {}).get("claims", [])
     )
@@ -112,6 +118,9 @@ def check_scores(records: Sequence[Record]) -> dict[str, Any]:
         "differing_cells": len(differing),
         "covered": len(differing) - len(missed),
         "recall": round(1 - len(missed) / len(differing), 4) if differing else None,
+        "differing_cells_without_noise": len(signal),
+        "covered_without_noise": covered,
+        "recall_without_noise": round(covered / len(signal), 4) if signal else None,
         "missed_by_difference": dict(Counter(d["difference"] for d in missed).most_common()),
         "unconfirmed": [
             f"{r['notebook']}: cell {c['cell']} {c['kind']}"
@@ -123,6 +132,9 @@ def check_scores(records: Sequence[Record]) -> dict[str, Any]:
 
 
 def _precision(claims: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per kind: the claims, how each was confirmed, the precision as defined (confirmed /
+    claims), and the precision of the claims a run could judge (those on a cell above the run's
+    failure or on the failing cell itself: differs + failed-at, over claims - failed-before)."""
     table: dict[str, Counter[str]] = {}
     for claim in claims:
         counts = table.setdefault(str(claim["kind"]), Counter())
@@ -130,16 +142,15 @@ def _precision(claims: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]
         counts[claim["how"] or "unconfirmed"] += 1
     for counts in [*table.values()]:
         table.setdefault("all", Counter()).update(counts)
-    return {
-        kind: {
-            "claims": c["claims"],
-            "differs": c["differs"],
-            "failed": c["failed"],
-            "unconfirmed": c["unconfirmed"],
-            "precision": round((c["differs"] + c["failed"]) / c["claims"], 4),
-        }
-        for kind, c in sorted(table.items(), key=lambda item: -item[1]["claims"])
-    }
+    rows: dict[str, dict[str, Any]] = {}
+    for kind, c in sorted(table.items(), key=lambda item: -item[1]["claims"]):
+        judged = c["claims"] - c["failed-before"]
+        rows[kind] = {key: c[key] for key in (*HOW, "claims")}
+        confirmed = c["differs"] + c["failed-at"] + c["failed-before"]
+        rows[kind]["precision"] = round(confirmed / c["claims"], 4)
+        evidence = c["differs"] + c["failed-at"]
+        rows[kind]["judged_precision"] = round(evidence / judged, 4) if judged else None
+    return rows
 
 
 def render_runs(records: Sequence[Record], tree: str) -> str:
@@ -188,24 +199,34 @@ def render_report(records: Sequence[Record], tree: str) -> str:
 
 
 def _render_check(scores: Mapping[str, Any]) -> list[str]:
-    lines = [f"check's error-level cell claims, scored against the fresh run "
-             f"({scores['notebooks']} notebooks):"]  # fmt: skip
+    lines = [
+        f"check's error-level cell claims, scored against the fresh run ({scores['notebooks']} "
+        "notebooks); a claim is confirmed when the cell's text differs (differs) or the run "
+        "failed in it (at) or above it (before); judged = (differs + at) / (claims - before)",
+    ]
     tables = (
         ("all runs", "precision"),
         ("completed runs", "precision_completed_runs"),
         ("all runs, by notebook kind", "precision_by_notebook_kind"),
     )
     for title, key in tables:
-        lines.append(f"  precision, {title} (kind: confirmed by differing text + by failure "
-                     "/ claims):")  # fmt: skip
+        lines.append(
+            f"  {title}:  kind  claims  differs  at  before  unconfirmed  precision  judged"
+        )
         for kind, c in scores[key].items():
-            confirmed = f"{c['differs']} + {c['failed']} / {c['claims']}"
-            lines.append(f"    {kind:24} {confirmed:>16}  {c['precision']:.0%}")
+            judged = "-" if c["judged_precision"] is None else f"{c['judged_precision']:.0%}"
+            lines.append(
+                f"    {kind:20} {c['claims']:5d} {c['differs']:5d} {c['failed-at']:5d} "
+                f"{c['failed-before']:5d} {c['unconfirmed']:5d}  {c['precision']:6.0%}  {judged:>6}"
+            )
     covered, differing = scores["covered"], scores["differing_cells"]
     lines.append(
         f"  recall: {covered} of {differing} cells whose shown text differed were named by an "
         f"error-level claim ({_rate(covered, differing)})"
     )
+    signal = scores["differing_cells_without_noise"]
+    kept = round((scores["recall_without_noise"] or 0) * signal)
+    lines.append(f"  recall without {', '.join(sorted(NOISE))}: {_rate(kept, signal)}")
     lines.append("  missed, by difference: " + _counts(scores["missed_by_difference"]))
     lines.append("  unconfirmed claims:")
     lines += [f"    {claim}" for claim in scores["unconfirmed"]] or ["    -"]

@@ -5,7 +5,9 @@ figure's text left out), plus how many figures it drew and the error it raised, 
 the tests normalize. An error-level finding that names cell C is *confirmed* when C's shown text
 in the fresh run differs from the stored one, or the fresh run failed at or before C. A cell
 whose text differs, at or before the run's first failure, is *covered* when an error-level
-finding names it; the others are check's misses, each with the kind of difference.
+finding names it; the others are check's misses, each with the kind of difference (a cell that
+raised in the fresh run: ``environment`` when a module, file or the network was missing, else
+``error``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ from fidelity_diff import difference, normalize
 
 #: Kinds of finding that mark a cell's stored output as depending on unseeded random numbers.
 RANDOM_KIND = "unseeded-random"
+#: Errors of a fresh run that say this machine lacks what the notebook's had.
+ENVIRONMENT_ERRORS = frozenset({
+    "ModuleNotFoundError", "ImportError", "FileNotFoundError", "URLError", "ConnectionError",
+    "HTTPError", "OperationalError", "OSError", "gaierror",
+})  # fmt: skip
 
 
 def shown(cell: Mapping[str, Any]) -> str:
@@ -46,7 +53,7 @@ def load_cells(path: Path) -> list[dict[str, Any]]:
     """The cells of a notebook as nbformat 4 (version 3 upgraded as nb2prod reads it)."""
     import nbformat
 
-    notebook = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+    notebook = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)  # type: ignore[no-untyped-call]
     return [dict(cell) for cell in notebook.cells]
 
 
@@ -76,12 +83,14 @@ def score_notebook(
 def judge_claim(
     finding: Mapping[str, Any], differing: Mapping[int, str], failed_cell: int | None
 ) -> dict[str, Any]:
-    """One error-level claim on a cell: confirmed (``how``: differs or failed), or not; None
-    when there is neither a fresh output nor a failure to judge it by."""
+    """One error-level claim on a cell, confirmed or not, and ``how``: ``failed-at`` (the run
+    failed in that very cell), ``failed-before`` (in a cell above it, so the cell never ran as
+    stored: confirmed by the definition, but no evidence either way), ``differs``, or empty."""
     cell = int(finding["cell"])
     claim: dict[str, Any] = {"kind": finding.get("kind"), "cell": cell}
     if failed_cell is not None and failed_cell <= cell:
-        return {**claim, "confirmed": True, "how": "failed"}
+        how = "failed-at" if failed_cell == cell else "failed-before"
+        return {**claim, "confirmed": True, "how": how}
     if cell in differing:
         return {**claim, "confirmed": True, "how": "differs"}
     return {**claim, "confirmed": False, "how": ""}
@@ -98,7 +107,7 @@ def differing_cells(
     randoms = set(random_cells)
     last = failed_cell or len(stored)
     found: dict[int, str] = {}
-    for number, (before, after) in enumerate(zip(stored, ran), 1):
+    for number, (before, after) in enumerate(zip(stored, ran, strict=True), 1):
         if number > last:
             break
         old, new = shown(before), shown(after)
@@ -107,10 +116,17 @@ def differing_cells(
         if before.get("cell_type") == "code" and before.get("execution_count") is None:
             found[number] = "unexecuted"
         elif any(o.get("output_type") == "error" for o in after.get("outputs", [])):
-            found[number] = "error"
+            found[number] = _error_kind(after)
         else:
             found[number] = difference(old.splitlines(), new.splitlines(), number in randoms)
     return found
+
+
+def _error_kind(cell: Mapping[str, Any]) -> str:
+    """``environment`` when the fresh run lacked what the notebook's machine had (a module, a
+    file, the network), else ``error``."""
+    names = {o.get("ename") for o in cell.get("outputs", []) if o.get("output_type") == "error"}
+    return "environment" if names & ENVIRONMENT_ERRORS else "error"
 
 
 def _text(value: Any) -> str:

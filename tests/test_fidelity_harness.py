@@ -196,10 +196,24 @@ def test_claims_are_confirmed_by_a_differing_output_or_an_earlier_failure(tmp_pa
         {"cell": 6, "difference": "other", "covered": False},
     ]
     failed = score_notebook(stored, None, findings, 4)
-    assert [c["how"] for c in failed["claims"]] == ["", "failed"]
+    assert [c["how"] for c in failed["claims"]] == ["", "failed-at"]
+    assert score_notebook(stored, None, findings, 2)["claims"][0]["how"] == "failed-before"
     assert failed["differing"] == []
     before_failure = score_notebook(stored, fresh, findings, 3)
     assert [d["cell"] for d in before_failure["differing"]] == [3]
+
+
+def test_a_cell_that_raised_for_want_of_a_module_is_an_environment_difference(
+    tmp_path: Path,
+) -> None:
+    stored = write(
+        tmp_path / "stored.ipynb", [code("import nosuch", 1), code("print(2)", 2, "2\n")]
+    )
+    raised = new_output("error", ename="ModuleNotFoundError", evalue="no nosuch", traceback=[])
+    fresh_cells = [new_code_cell("import nosuch", execution_count=1, outputs=[raised])]
+    fresh = write(tmp_path / "fresh.ipynb", [*fresh_cells, code("print(2)", 2, "2\n")])
+    scored = score_notebook(stored, fresh, [], 1)
+    assert scored["differing"] == [{"cell": 1, "difference": "environment", "covered": False}]
 
 
 def test_the_cache_key_follows_the_path_and_the_content() -> None:
@@ -242,10 +256,12 @@ def test_a_tiny_notebook_runs_converts_and_verifies_and_its_run_is_cached(tmp_pa
     assert (doc["summary"]["ran"], doc["summary"]["verified"]) == (1, 1)
     assert doc["summary"]["pass_rate"] == 1.0
     assert "pass rate (verified / ran to completion): 1/1 = 100.0%" in done.stdout
+    precision = doc["summary"]["check"]["precision"]["undefined-name"]
+    assert (precision["failed-at"], precision["judged_precision"]) == (1, 1.0)
     assert hidden["run"]["status"] == "cell-error"
     assert hidden["run"]["failed_cell"] == 2
     assert hidden["run"]["first_error"].startswith("NameError")
-    claim = {"kind": "undefined-name", "cell": 2, "confirmed": True, "how": "failed"}
+    claim = {"kind": "undefined-name", "cell": 2, "confirmed": True, "how": "failed-at"}
     assert claim in hidden["score"]["claims"]
     assert "convert" not in hidden
     assert {p.name: p.read_bytes() for p in notebooks.iterdir()} == before  # never changed
