@@ -69,6 +69,8 @@ CASES: dict[str, list[Cell]] = {
         "fig, axes = plt.subplots(1, 2)\naxes[0].bar(xs, xs)\naxes[1].scatter(xs, xs)",
         "for k in range(3):\n    plt.figure()\n    plt.plot(xs, [x ** k for x in xs])",
         "plt.hist(xs)\nplt.show()",
+        "def plot_power(k):\n    plt.plot(xs, [x ** k for x in xs])\n    plt.show()",
+        "for k in (1, 2):\n    plot_power(k)",
     ],
     # a cell that fails on purpose: the same class is expected, and the pipeline goes on
     "raises-on-purpose": [
@@ -164,7 +166,7 @@ def _case_checks(case: str, package: Path, verified: str) -> None:
         assert "test_cell_3_output" not in tests  # a timing
         assert "test_cell_4_output" not in tests  # a shell listing
     if case == "inline-figures":
-        for cell, count in ((2, 1), (3, 1), (4, 3), (5, 1)):
+        for cell, count in ((2, 1), (3, 1), (4, 3), (5, 1), (7, 2)):  # 7: shown by a function
             test = tests.split(f"def test_cell_{cell}_figures")[1]
             assert f"assert len(saved) == {count}" in test
     if case == "raises-on-purpose":

@@ -447,6 +447,15 @@ class _Rewrites(SecretScrubber):
     ``display(x)`` shows ``x``; data paths point into the package's data folder; ``__name__``
     in a comparison is ``"__main__"``, as it was in the kernel."""
 
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.functions += 1
+
+    def leave_FunctionDef(
+        self, original: cst.FunctionDef, updated: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        self.functions -= 1
+        return updated
+
     def leave_Comparison(
         self, original: cst.Comparison, updated: cst.Comparison
     ) -> cst.BaseExpression:
@@ -466,6 +475,7 @@ class _Rewrites(SecretScrubber):
         super().__init__()
         self.data = data
         self.label = label
+        self.functions = 0  # inside a def, plt.show() saves for whichever cell called it
         self.parameters: list[str] = []
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
@@ -477,7 +487,8 @@ class _Rewrites(SecretScrubber):
             and isinstance(func.value, cst.Name)
             and func.value.value in ("plt", "pyplot", "pylab")
         ):
-            return cst.Call(cst.Name("save_figure"), [cst.Arg(cst.SimpleString(quote(self.label)))])
+            label = [] if self.functions else [cst.Arg(cst.SimpleString(quote(self.label)))]
+            return cst.Call(cst.Name("save_figure"), label)
         if _kernel_backend(updated):  # matplotlib.use("nbagg") needs a kernel to draw in
             return updated.with_changes(args=[cst.Arg(cst.SimpleString('"Agg"'))])
         if isinstance(func, cst.Name) and func.value == "display" and len(updated.args) == 1:

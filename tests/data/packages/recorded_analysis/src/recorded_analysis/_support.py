@@ -11,6 +11,7 @@ from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data"
 _saved: list[Path] = []
+_pending: list[Path] = []
 _raised: dict[str, str | None] = {}
 
 
@@ -69,21 +70,29 @@ def clear_output(wait: bool = False) -> None:
     """IPython's ``clear_output()``: nothing to clear in printed text."""
 
 
-def save_figure(cell: str = "figure") -> list[Path]:
-    """Save every open matplotlib figure, as the notebook showed them at the end of ``cell``,
-    one file each, and close them."""
+def save_figure(cell: str | None = None) -> list[Path]:
+    """Save every open matplotlib figure, one file each, and close them. ``cell`` names the
+    cell that showed them; a function of the notebook's saves without one, and those files take
+    the name of the cell whose end comes next (the cell that called it)."""
     import matplotlib.pyplot as plt
 
     folder = Path(os.environ.get("RECORDED_ANALYSIS_FIGURES", "figures"))
     folder.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     for number in plt.get_fignums():
-        path = folder / f"{cell}-{len(paths) + 1}.png"
+        path = folder / f"figure-{len(_saved) + len(_pending) + len(paths) + 1}.png"
         plt.figure(number).savefig(path)
         paths.append(path)
     plt.close("all")
-    _saved.extend(paths)
-    return paths
+    if cell is None:
+        _pending.extend(paths)
+        return paths
+    named: list[Path] = []
+    for path in [*_pending, *paths]:
+        named.append(path.replace(folder / f"{cell}-{len(named) + 1}.png"))
+    _pending.clear()
+    _saved.extend(named)
+    return named
 
 
 @contextlib.contextmanager
