@@ -11,8 +11,9 @@ from typing import Any
 Record = Mapping[str, Any]
 #: How a claim came out (fidelity_score.judge_claim).
 HOW = ("differs", "failed-at", "failed-before", "unconfirmed")
-#: Differences that no static check could foresee: a changed library, the clock, the machine.
-NOISE = frozenset({"timing", "address", "wording", "pretty-print", "environment"})
+#: Differences that are not hidden state: a changed library, the clock, the machine (no static
+#: check could foresee them), and a cell that never ran (it stored nothing to reproduce).
+NOISE = frozenset({"timing", "address", "wording", "pretty-print", "environment", "unexecuted"})
 
 
 def render_line(record: Record, width: int = 3) -> str:
@@ -210,14 +211,16 @@ def _render_check(scores: Mapping[str, Any]) -> list[str]:
         ("all runs, by notebook kind", "precision_by_notebook_kind"),
     )
     for title, key in tables:
+        lines.append(f"  {title}:")
         lines.append(
-            f"  {title}:  kind  claims  differs  at  before  unconfirmed  precision  judged"
+            f"    {'kind':20} {'claims':>6} {'differs':>7} {'at':>5} {'before':>6} "
+            f"{'unconf.':>7} {'precision':>9} {'judged':>6}"
         )
         for kind, c in scores[key].items():
             judged = "-" if c["judged_precision"] is None else f"{c['judged_precision']:.0%}"
             lines.append(
-                f"    {kind:20} {c['claims']:5d} {c['differs']:5d} {c['failed-at']:5d} "
-                f"{c['failed-before']:5d} {c['unconfirmed']:5d}  {c['precision']:6.0%}  {judged:>6}"
+                f"    {kind:20} {c['claims']:6d} {c['differs']:7d} {c['failed-at']:5d} "
+                f"{c['failed-before']:6d} {c['unconfirmed']:7d} {c['precision']:9.0%} {judged:>6}"
             )
     covered, differing = scores["covered"], scores["differing_cells"]
     lines.append(
