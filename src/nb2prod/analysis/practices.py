@@ -162,6 +162,8 @@ def random_family(dotted: str, keywords: frozenset[str], n_args: int) -> tuple[s
         return "python", False
     if head == "numpy.random" and last in _NP_RANDOM:
         return "numpy", False
+    if head == "random" and last in _NP_RANDOM:  # `from numpy import random` in another cell
+        return "numpy", False
     if head == "torch" and last in _TORCH_RANDOM:
         return "torch", False
     if head == "tensorflow.random" and last not in ("set_seed", "Generator", "experimental"):
