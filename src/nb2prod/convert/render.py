@@ -41,17 +41,31 @@ def code_of(node: cst.CSTNode) -> str:
 
 class _BareBlankLines(cst.CSTTransformer):
     """Blank lines without the block's indentation (a cell's blank line, moved into a function,
-    would otherwise carry its spaces: W293)."""
+    would otherwise carry its spaces: W293), and no spaces at the ends of lines."""
 
     def leave_EmptyLine(self, original: cst.EmptyLine, updated: cst.EmptyLine) -> cst.EmptyLine:
         if updated.comment is None:
             return updated.with_changes(indent=False, whitespace=cst.SimpleWhitespace(""))
         return updated
 
+    def leave_TrailingWhitespace(
+        self, original: cst.TrailingWhitespace, updated: cst.TrailingWhitespace
+    ) -> cst.TrailingWhitespace:
+        if updated.comment is None:  # spaces before a line's end (W291), never inside a string
+            return updated.with_changes(whitespace=cst.SimpleWhitespace(""))
+        return updated
+
 
 def bare_blank_lines(module: cst.Module) -> cst.Module:
     """``module`` with no whitespace on its blank lines."""
     return module.visit(_BareBlankLines())
+
+
+def tidy(statement: cst.BaseStatement) -> str:
+    """One statement's code, without trailing spaces or whitespace-only lines."""
+    if not isinstance(statement, cst.SimpleStatementLine | cst.BaseCompoundStatement):
+        return code_of(statement)
+    return bare_blank_lines(cst.Module(body=[statement])).code
 
 
 def render_step(module: StepModule, package: str, notebook_name: str) -> str:
@@ -65,7 +79,7 @@ def render_step(module: StepModule, package: str, notebook_name: str) -> str:
             f"{step.title}: lifted from {notebook_name}.", "", *textwrap.wrap(f"{phrase}.", 96), ""
         )
     parts = [
-        code_of(_without_blank_lead(d)).rstrip("\n")
+        tidy(_without_blank_lead(d)).rstrip("\n")
         for lifted in module.lifted
         for d in lifted.definitions
     ]

@@ -17,7 +17,7 @@ from nb2prod.convert.faithful import BUILTINS, Statement, binding_cells, namespa
 from nb2prod.convert.importsort import sort_imports
 from nb2prod.convert.lift import LiftedCell
 from nb2prod.convert.literal import comment, docstring
-from nb2prod.convert.render import SUPPORT_NAMES, bare_blank_lines, code_of
+from nb2prod.convert.render import SUPPORT_NAMES, bare_blank_lines, code_of, tidy
 from nb2prod.convert.steps import Step, cell_key
 from nb2prod.convert.toplevel import awaits
 from nb2prod.scopes import Names, function_locals, names_of
@@ -125,10 +125,10 @@ class _Placement:
                 available |= names.binds
                 continue
             if _is_star(statement.code):  # `import *` is allowed at module level only
-                self.definitions.append(code_of(_plain_lead(node)).rstrip("\n"))
+                self.definitions.append(tidy(_plain_lead(node)).rstrip("\n"))
                 continue
             if statement.kind == "definitions" and self._can_hoist(names, bound, available, star):
-                self.definitions.append(code_of(_plain_lead(node)).rstrip("\n"))
+                self.definitions.append(tidy(_plain_lead(node)).rstrip("\n"))
                 self.hoisted_names |= names.binds
                 available |= names.binds
                 for name in names.binds:
