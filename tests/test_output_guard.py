@@ -184,6 +184,8 @@ def slow_convert(notebook: Path, out: Path, cwd: Path) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
+        # a shell's background job ignores SIGINT, and its children inherit that: not here
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stderr is not None
     for _ in range(3):

@@ -263,7 +263,7 @@ def _run_tests(session: _Session, where: Place, junit: Path, origin: Origin) -> 
     else:  # bytecode kept apart, never in the package's copy
         test_env.pop("PYTHONDONTWRITEBYTECODE", None)
         test_env["PYTHONPYCACHEPREFIX"] = str(where.pycache)
-    pytest = [str(vpython), "-m", "pytest", "-p", "no:cacheprovider", "-o"]
+    pytest = [str(vpython), "-m", "pytest", "--color=no", "-p", "no:cacheprovider", "-o"]
     pytest += ["junit_family=xunit1", f"--junitxml={junit}", "--continue-on-collection-errors"]
     passed = session.run(pytest, test_env)
     tests, problem = read_junit(junit, session.work)
