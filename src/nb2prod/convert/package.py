@@ -132,14 +132,7 @@ class _Builder:
             rewrite = LocalImports(set(self.local.names), self.name)
             for lifted in self.lifted.values():
                 lifted.imports = [_visited(s, rewrite) for s in lifted.imports]
-        self.reasons = readable_blockers(statements(self.steps, self.lifted)) + [
-            f"cell {cell.number} shows {lifted.raises} on purpose: its code runs as far as the "
-            "error, as in the notebook"
-            for cell, lifted in self.lifted.items()
-            if lifted.raises
-        ]
-        if self.reads_last:
-            self.reasons.append("the notebook reads `_`, the value IPython showed last")
+        self.reasons = self._readable_blockers()
         self.shared = (
             unique("steps", set(self.local.names) | {s.name for s in self.steps})
             if self.reasons
@@ -158,6 +151,18 @@ class _Builder:
                     if name not in flow.inputs:
                         flow.inputs.append(name)
         self.title = _title(notebook)
+
+    def _readable_blockers(self) -> list[str]:
+        """Why the readable form would change what some name means (empty: it would not)."""
+        reasons = readable_blockers(statements(self.steps, self.lifted)) + [
+            f"cell {cell.number} shows {lifted.raises} on purpose: its code runs as far as the "
+            "error, as in the notebook"
+            for cell, lifted in self.lifted.items()
+            if lifted.raises
+        ]
+        if self.reads_last:
+            reasons.append("the notebook reads `_`, the value IPython showed last")
+        return reasons
 
     def _lift(self, cell: Analysed, imported: frozenset[str]) -> LiftedCell:
         try:
