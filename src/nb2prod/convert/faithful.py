@@ -10,6 +10,8 @@ import builtins
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import libcst as cst
+
 from nb2prod.analysis.context import Analysed
 from nb2prod.convert.lift import LiftedCell
 from nb2prod.convert.render import code_of
@@ -25,12 +27,19 @@ _NAMESPACE_CALLS = frozenset({"globals", "locals", "vars", "exec", "eval"})
 
 @dataclass(frozen=True)
 class Statement:
-    """One lifted statement: its cell's number, where lifting put it, and its names."""
+    """One lifted statement: its step, its cell, where lifting put it, its code and its names
+    (analysed once, for the choice of form and for the faithful form's placement)."""
 
-    cell: int
+    step: str
+    analysed: Analysed
     kind: str  # "imports", "definitions" or "body"
+    node: cst.BaseStatement
     code: str
     names: Names
+
+    @property
+    def cell(self) -> int:
+        return self.analysed.number
 
 
 def statements(steps: list[Step], lifted: dict[Analysed, LiftedCell]) -> list[Statement]:
@@ -38,9 +47,9 @@ def statements(steps: list[Step], lifted: dict[Analysed, LiftedCell]) -> list[St
     found: list[Statement] = []
     for step in steps:
         for cell in step.cells:
-            for kind, statement in lifted[cell].in_order():
-                code = code_of(statement)
-                found.append(Statement(cell.number, kind, code, names_of(code)))
+            for kind, node in lifted[cell].in_order():
+                code = code_of(node)
+                found.append(Statement(step.name, cell, kind, node, code, names_of(code)))
     return found
 
 
@@ -74,7 +83,7 @@ def _statement_reasons(
     reasons: list[str] = []
     names = statement.names
     where = f"cell {statement.cell}"
-    if _star_import(statement.code):
+    if star_import(statement.code):
         reasons.append(f"{where} imports `*`: the names it binds are known only when it runs")
     for name in sorted(names.sets):
         reasons.append(f"a function in {where} sets the global `{name}`")
@@ -98,10 +107,11 @@ def _cells(numbers: list[int]) -> str:
     return ", ".join(str(n) for n in dict.fromkeys(numbers))
 
 
-def _star_import(code: str) -> bool:
+def star_import(code: str) -> bool:
+    """Whether ``code`` holds ``from m import *``."""
     return "*" in code and any(
         isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)
-        for node in _walk(code)
+        for node in walk(code)
     )
 
 
@@ -109,7 +119,7 @@ def namespace_call(code: str) -> str | None:
     """The first call in ``code`` that reads or writes a namespace as a whole, if any."""
     if not any(name in code for name in _NAMESPACE_CALLS):
         return None
-    for node in _walk(code):
+    for node in walk(code):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
@@ -120,7 +130,8 @@ def namespace_call(code: str) -> str | None:
     return None
 
 
-def _walk(code: str) -> list[ast.AST]:
+def walk(code: str) -> list[ast.AST]:
+    """Every node of ``code``; none when it cannot be read."""
     try:
         return list(ast.walk(ast.parse(code)))
     except (SyntaxError, ValueError, RecursionError, MemoryError):

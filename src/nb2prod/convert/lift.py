@@ -92,7 +92,7 @@ def lift_cell(
             f"code nested {depth} levels deep, more than the {MAX_DEPTH} nb2prod can lift: "
             "split the expression into named parts"
         )
-    problem = _compile_error(parsed.source)
+    problem, bad_escape = _compile_error(parsed.source)
     if problem is not None:  # ast accepts it, the compiler does not: the cell never ran either
         lifted.todos.append(f"not valid Python, kept as a comment: {problem}")
         lifted.add("body", _comment_block(source, "not valid Python"))
@@ -100,7 +100,8 @@ def lift_cell(
         return lifted
     try:
         lifted.keeps_last = keeps_last
-        lifted = _lift(parsed, lifted, displays_result, data or _no_data, imported, figures)
+        resolver = data or _no_data
+        lifted = _lift(parsed, lifted, displays_result, resolver, imported, figures, bad_escape)
     except RecursionError:
         raise Unliftable("code nested too deeply to lift: split it into named parts") from None
     except cst.ParserSyntaxError as error:
@@ -128,19 +129,20 @@ def _expecting(lifted: LiftedCell, raises: tuple[str, str]) -> LiftedCell:
     return lifted
 
 
-def _compile_error(source: str) -> str | None:
+def _compile_error(source: str) -> tuple[str | None, bool]:
     """What the compiler refuses that ``ast`` accepts (``break`` outside a loop, ``return`` or
-    ``yield`` outside a function, a ``global`` after use...), as IPython would compile it."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escapes are mended, not reported
+    ``yield`` outside a function, a ``global`` after use...), as IPython would compile it; and
+    whether it warned of an invalid escape in a string (lifting mends those)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
             flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
             compile(source, "<cell>", "exec", flags=flags, dont_inherit=True)
-    except SyntaxError as error:
-        return f"{error.msg} (line {error.lineno})"
-    except (ValueError, RecursionError, MemoryError) as error:
-        return str(error) or type(error).__name__
-    return None
+        except SyntaxError as error:
+            return f"{error.msg} (line {error.lineno})", False
+        except (ValueError, RecursionError, MemoryError) as error:
+            return str(error) or type(error).__name__, False
+    return None, any("invalid escape sequence" in str(w.message) for w in caught)
 
 
 def nesting_depth(tree: ast.AST) -> int:
@@ -167,13 +169,14 @@ def _lift(
     data: DataResolver,
     imported: frozenset[str],
     figures: str | None,
+    bad_escape: bool,
 ) -> LiftedCell:
     module = cst.parse_module(parsed.source)
     module.code_for_node(module)  # printing recurses a level a node: too deep fails in its cell
     if parsed.transformed:  # only cells with IPython syntax have get_ipython() calls to lift
         module = module.visit(MagicLifter(lifted))
     tree = parsed.tree
-    if needs_rewrites(tree, data, parsed.source):  # ast is far quicker than a libcst walk
+    if bad_escape or needs_rewrites(tree, data):  # ast is far quicker than a libcst walk
         rewrites = Rewrites(data, figures or "figure")
         module = module.visit(rewrites)
         lifted.path_parameters = rewrites.parameters

@@ -132,6 +132,7 @@ class _Builder:
             rewrite = LocalImports(set(self.local.names), self.name)
             for lifted in self.lifted.values():
                 lifted.imports = [_visited(s, rewrite) for s in lifted.imports]
+        self.statements = statements(self.steps, self.lifted)  # analysed once, used twice
         self.reasons = self._readable_blockers()
         self.shared = (
             unique("steps", set(self.local.names) | {s.name for s in self.steps})
@@ -154,7 +155,7 @@ class _Builder:
 
     def _readable_blockers(self) -> list[str]:
         """Why the readable form would change what some name means (empty: it would not)."""
-        reasons = readable_blockers(statements(self.steps, self.lifted)) + [
+        reasons = readable_blockers(self.statements) + [
             f"cell {cell.number} shows {lifted.raises} on purpose: its code runs as far as the "
             "error, as in the notebook"
             for cell, lifted in self.lifted.items()
@@ -265,7 +266,7 @@ class _Builder:
         module_name = self.shared
         assert module_name is not None
         header = f"{self.title}: the steps of {self.notebook_name}, in notebook order."
-        module = render_shared(self.steps, self.lifted, self.name, header, self.reasons)
+        module = render_shared(self.steps, self.statements, self.name, header, self.reasons)
         files[f"{base}/{module_name}.py"] = module.source
         files[f"{base}/pipeline.py"] = render_shared_pipeline(
             self.name,

@@ -79,7 +79,7 @@ def render_step(module: StepModule, package: str, notebook_name: str) -> str:
             f"{step.title}: lifted from {notebook_name}.", "", *textwrap.wrap(f"{phrase}.", 96), ""
         )
     parts = [
-        tidy(_without_blank_lead(d)).rstrip("\n")
+        tidy(without_blank_lead(d)).rstrip("\n")
         for lifted in module.lifted
         for d in lifted.definitions
     ]
@@ -104,7 +104,7 @@ def has_body(module: StepModule) -> bool:
 def _imports(module: StepModule, package: str, code: str) -> list[str]:
     used = _names_used(code)
     statements = [
-        code_of(_without_blank_lead(s)).strip() for lifted in module.lifted for s in lifted.imports
+        code_of(without_blank_lead(s)).strip() for lifted in module.lifted for s in lifted.imports
     ]
     lines = [s for s in statements if _is_future(s)]  # first in the module, and always kept
     if "os." in code and "os" in used:
@@ -179,7 +179,7 @@ def _binds_any(statement: str, names: set[str]) -> bool:
 
 def _function(module: StepModule) -> str:
     step, flow = module.step, module.flow
-    body: list[cst.BaseStatement] = [_docstring(step)]
+    body: list[cst.BaseStatement] = [step_docstring(step)]
     pending: list[cst.EmptyLine] = []
     for cell, lifted in zip(step.cells, module.lifted, strict=True):
         label = f"cell {cell.number} ({cell_key(cell)})"
@@ -191,7 +191,9 @@ def _function(module: StepModule) -> str:
         statements = list(lifted.body)
         first = statements[0]
         marker = cst.EmptyLine(comment=cst.Comment(comment(label)))
-        statements[0] = first.with_changes(leading_lines=[*pending, marker, *_comments(first)])
+        statements[0] = first.with_changes(
+            leading_lines=[*pending, marker, *leading_comments(first)]
+        )
         pending = []
         body += statements
     if flow.outputs:
@@ -208,7 +210,7 @@ def _function(module: StepModule) -> str:
     return bare_blank_lines(cst.Module(body=[function])).code
 
 
-def _docstring(step: Step) -> cst.SimpleStatementLine:
+def step_docstring(step: Step) -> cst.SimpleStatementLine:
     text = docstring(f"{step.title} ({_cells_phrase(step)}).")
     if len(text) > 88:
         wrapped = textwrap.wrap(f"From {_cells_phrase(step)}.", 88)
@@ -223,15 +225,15 @@ def _cells_phrase(step: Step) -> str:
     return f"notebook cell{plural} {numbers}; id{plural} {ids}"
 
 
-def _comments(statement: cst.BaseStatement) -> list[cst.EmptyLine]:
+def leading_comments(statement: cst.BaseStatement) -> list[cst.EmptyLine]:
     lines = list(getattr(statement, "leading_lines", []))
     while lines and lines[0].comment is None:
         lines.pop(0)
     return lines
 
 
-def _without_blank_lead(statement: cst.BaseStatement) -> cst.BaseStatement:
-    lines = _comments(statement)
+def without_blank_lead(statement: cst.BaseStatement) -> cst.BaseStatement:
+    lines = leading_comments(statement)
     if isinstance(statement, cst.FunctionDef | cst.ClassDef):
         return statement.with_changes(leading_lines=lines, lines_after_decorators=[])
     if isinstance(statement, cst.SimpleStatementLine | cst.BaseCompoundStatement):

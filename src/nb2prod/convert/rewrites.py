@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ast
 import re
-import warnings
 from collections.abc import Callable
 
 import libcst as cst
@@ -21,9 +20,9 @@ from nb2prod.convert.secrets import SecretScrubber, scrub_needed
 DataResolver = Callable[[str, bool], tuple[str, str] | None]
 
 
-def needs_rewrites(tree: ast.Module, data: DataResolver, source: str = "") -> bool:
+def needs_rewrites(tree: ast.Module, data: DataResolver) -> bool:
     """Whether :class:`_Rewrites` would change anything in this cell."""
-    if scrub_needed(tree) or ("\\" in source and _has_bad_escape(source)):
+    if scrub_needed(tree):
         return True
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -90,17 +89,6 @@ def mend_escapes(token: str) -> str:
         out.append(char)
         index += 1
     return prefix + quote_mark + "".join(out) + quote_mark
-
-
-def _has_bad_escape(source: str) -> bool:
-    """Whether the compiler warns of an invalid escape in the cell's strings."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            compile(source, "<cell>", "exec", ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return False
-    return any("invalid escape sequence" in str(w.message) for w in caught)
 
 
 def _names_main(node: ast.Compare) -> bool:

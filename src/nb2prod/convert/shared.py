@@ -13,16 +13,27 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from nb2prod.analysis.context import Analysed
-from nb2prod.convert.faithful import BUILTINS, Statement, binding_cells, namespace_call
+from nb2prod.convert.faithful import (
+    BUILTINS,
+    Statement,
+    binding_cells,
+    namespace_call,
+    star_import,
+    walk,
+)
 from nb2prod.convert.importsort import sort_imports
-from nb2prod.convert.lift import LiftedCell
 from nb2prod.convert.literal import comment, docstring
-from nb2prod.convert.render import SUPPORT_NAMES, bare_blank_lines, code_of, tidy
+from nb2prod.convert.render import (
+    SUPPORT_NAMES,
+    bare_blank_lines,
+    leading_comments,
+    step_docstring,
+    tidy,
+    without_blank_lead,
+)
 from nb2prod.convert.steps import Step, cell_key
 from nb2prod.convert.toplevel import awaits
 from nb2prod.scopes import Names, function_locals, names_of
-
-_SUPPORT = SUPPORT_NAMES
 
 
 @dataclass
@@ -42,14 +53,14 @@ class SharedModule:
 
 def render_shared(
     steps: list[Step],
-    lifted: dict[Analysed, LiftedCell],
+    found: list[Statement],
     package: str,
     header: str,
     reasons: list[str],
 ) -> SharedModule:
     """The source of ``src/<package>/steps.py``; ``header`` is its summary line, ``reasons`` why
-    the readable form was not used."""
-    placed = _Placement(steps, lifted)
+    the readable form was not used; ``found`` are the steps' statements, analysed (``faithful``)."""
+    placed = _Placement(found)
     module = SharedModule(hoisted=sorted(placed.hoisted_names))
     functions = []
     for step in steps:
@@ -93,7 +104,7 @@ def _finish(module: SharedModule, source: str) -> SharedModule:
 class _Placement:
     """Which statements go to module level, and which stay in their step, in order."""
 
-    def __init__(self, steps: list[Step], lifted: dict[Analysed, LiftedCell]) -> None:
+    def __init__(self, found: list[Statement]) -> None:
         self.imports: list[str] = []
         self.definitions: list[str] = []
         self.body: dict[str, list[tuple[Analysed, str, cst.BaseStatement]]] = {}
@@ -101,34 +112,26 @@ class _Placement:
         self.sure: list[str] = []
         self.later: dict[str, frozenset[str]] = {}
         self.opaque: set[str] = set()
-        found = [
-            (step, cell, Statement(cell.number, kind, code_of(s), names_of(code_of(s))), s)
-            for step in steps
-            for cell in step.cells
-            for kind, s in lifted[cell].in_order()
-        ]
-        bound = binding_cells(f[2] for f in found)
+        bound = binding_cells(found)
         self.all_bound = set(bound)
-        deleted = {n for _, _, s, _ in found for n in _deleted(s.code)}
-        elsewhere = {
-            n for _, _, s, _ in found if s.kind != "imports" for n in s.names.binds | s.names.sets
-        }
+        deleted = {n for s in found for n in _deleted(s.code)}
+        elsewhere = {n for s in found if s.kind != "imports" for n in s.names.binds | s.names.sets}
         imported_only = set(bound) - elsewhere
-        star = any(_is_star(s.code) for _, _, s, _ in found)
+        star = any(star_import(s.code) for s in found)
         available = set(BUILTINS)
-        for step, cell, statement, node in found:
-            names = statement.names
+        for statement in found:
+            names, node = statement.names, statement.node
             if statement.kind == "imports" and (
-                _is_star(statement.code) or names.binds <= imported_only
+                star_import(statement.code) or names.binds <= imported_only
             ):
                 self._add_import(statement.code)
                 available |= names.binds
                 continue
-            if _is_star(statement.code):  # `import *` is allowed at module level only
-                self.definitions.append(tidy(_plain_lead(node)).rstrip("\n"))
+            if star_import(statement.code):  # `import *` is allowed at module level only
+                self.definitions.append(tidy(without_blank_lead(node)).rstrip("\n"))
                 continue
             if statement.kind == "definitions" and self._can_hoist(names, bound, available, star):
-                self.definitions.append(tidy(_plain_lead(node)).rstrip("\n"))
+                self.definitions.append(tidy(without_blank_lead(node)).rstrip("\n"))
                 self.hoisted_names |= names.binds
                 available |= names.binds
                 for name in names.binds:
@@ -136,7 +139,9 @@ class _Placement:
                 if namespace_call(statement.code):  # eval/globals(): reads it cannot name
                     self.opaque |= names.binds
                 continue
-            self.body.setdefault(step.name, []).append((cell, statement.kind, node))
+            self.body.setdefault(statement.step, []).append(
+                (statement.analysed, statement.kind, node)
+            )
             if _binds_surely(node):
                 self.sure += [n for n in sorted(names.binds) if n not in deleted]
 
@@ -201,9 +206,9 @@ def _step_function(
             seen.add(cell)
             label = f"cell {cell.number} ({cell_key(cell)})"
             marker = cst.EmptyLine(comment=cst.Comment(comment(label)))
-            node = node.with_changes(leading_lines=[marker, *_comments(node)])
+            node = node.with_changes(leading_lines=[marker, *leading_comments(node)])
         statements.append(node)
-    doc = cst.SimpleStatementLine([cst.Expr(cst.SimpleString(_doc(step)))])
+    doc = step_docstring(step)
     function = cst.FunctionDef(
         name=cst.Name(step.name),
         params=cst.Parameters(),
@@ -233,17 +238,6 @@ def _chunks(names: list[str], width: int = 80) -> list[list[str]]:
     return parts
 
 
-def _doc(step: Step) -> str:
-    numbers = ", ".join(str(c.number) for c in step.cells)
-    ids = ", ".join(step.cell_ids)
-    plural = "s" if len(step.cells) > 1 else ""
-    text = docstring(f"{step.title} (notebook cell{plural} {numbers}; id{plural} {ids}).")
-    if len(text) > 88:
-        phrase = f"From notebook cell{plural} {numbers}; id{plural} {ids}."
-        text = docstring(f"{step.title}.", "", f"    {phrase}", "    ")
-    return text
-
-
 #: Imports lifted magics need (``!cmd`` runs ``subprocess``, ``%env`` sets ``os.environ``).
 _LIFTED_NEEDS = {
     "subprocess": "import subprocess",
@@ -255,7 +249,7 @@ _LIFTED_NEEDS = {
 def _support_imports(package: str, code: str, bound: set[str]) -> list[str]:
     used = names_of(code)
     wanted = used.now | used.later
-    support = sorted(n for n in _SUPPORT if n in wanted and n not in bound)
+    support = sorted(n for n in SUPPORT_NAMES if n in wanted and n not in bound)
     lines = [line for name, line in _LIFTED_NEEDS.items() if name in wanted and name not in bound]
     return lines + ([f"from {package}._support import {', '.join(support)}"] if support else [])
 
@@ -273,43 +267,13 @@ def _binds_surely(node: cst.BaseStatement) -> bool:
     )
 
 
-def _is_star(code: str) -> bool:
-    return "*" in code and any(
-        isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)
-        for node in _walk(code)
-    )
-
-
 def _deleted(code: str) -> set[str]:
     if "del" not in code:
         return set()
     return {
         target.id
-        for node in _walk(code)
+        for node in walk(code)
         if isinstance(node, ast.Delete)
         for target in node.targets
         if isinstance(target, ast.Name)
     }
-
-
-def _walk(code: str) -> list[ast.AST]:
-    try:
-        return list(ast.walk(ast.parse(code)))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return []
-
-
-def _comments(statement: cst.BaseStatement) -> list[cst.EmptyLine]:
-    lines = list(getattr(statement, "leading_lines", []))
-    while lines and lines[0].comment is None:
-        lines.pop(0)
-    return lines
-
-
-def _plain_lead(statement: cst.BaseStatement) -> cst.BaseStatement:
-    lines = _comments(statement)
-    if isinstance(statement, cst.FunctionDef | cst.ClassDef):
-        return statement.with_changes(leading_lines=lines, lines_after_decorators=[])
-    if isinstance(statement, cst.SimpleStatementLine | cst.BaseCompoundStatement):
-        return statement.with_changes(leading_lines=lines)
-    return statement
