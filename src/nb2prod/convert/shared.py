@@ -38,12 +38,11 @@ from nb2prod.scopes import Names, function_locals, names_of
 
 @dataclass
 class SharedModule:
-    """The module's source; ``hoisted``: names defined at module level; ``pure``: hoisted
-    functions that read no step's names (a test may call them alone); ``results``: names the
-    steps bind, in order; ``sure``: those every run binds; ``running``: steps with a function."""
+    """The module's source; ``pure``: hoisted functions that read no step's names (a test may
+    call them alone); ``results``: names the steps bind, in order; ``sure``: those every run
+    binds; ``running``: steps with a function; ``awaiting``: those that are coroutines."""
 
     source: str = ""
-    hoisted: list[str] = field(default_factory=list)
     pure: list[str] = field(default_factory=list)
     results: list[str] = field(default_factory=list)
     sure: list[str] = field(default_factory=list)
@@ -61,7 +60,7 @@ def render_shared(
     """The source of ``src/<package>/steps.py``; ``header`` is its summary line, ``reasons`` why
     the readable form was not used; ``found`` are the steps' statements, analysed (``faithful``)."""
     placed = _Placement(found)
-    module = SharedModule(hoisted=sorted(placed.hoisted_names))
+    module = SharedModule()
     functions = []
     for step in steps:
         made = _step_function(step, placed.body.get(step.name, []))
@@ -93,11 +92,7 @@ def render_shared(
         placed.imports + _support_imports(package, code, placed.all_bound), package
     )
     parts = [doc, "", *imports, "", "", code, ""]
-    return _finish(module, "\n".join(parts))
-
-
-def _finish(module: SharedModule, source: str) -> SharedModule:
-    module.source = source.replace("\n\n\n\n", "\n\n\n")
+    module.source = "\n".join(parts).replace("\n\n\n\n", "\n\n\n")
     return module
 
 
