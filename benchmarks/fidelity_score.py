@@ -12,7 +12,7 @@ raised in the fresh run: ``environment`` when a module, file or the network was 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,8 @@ from fidelity_diff import difference, normalize
 
 #: Kinds of finding that mark a cell's stored output as depending on unseeded random numbers.
 RANDOM_KIND = "unseeded-random"
+#: Kinds of finding that claim the cell raises when it runs.
+RAISING_KINDS = frozenset({"error-output", "undefined-name", "use-before-define", "syntax-error"})
 #: Errors of a fresh run that say this machine lacks what the notebook's had.
 ENVIRONMENT_ERRORS = frozenset({
     "ModuleNotFoundError", "ImportError", "FileNotFoundError", "URLError", "ConnectionError",
@@ -71,7 +73,8 @@ def score_notebook(
     random_cells = {f.get("cell") for f in findings if f.get("kind") == RANDOM_KIND}
     differing = differing_cells(stored, ran, failed_cell, random_cells) if ran else {}
     errors = [f for f in findings if f.get("severity") == "error" and f.get("cell")]
-    claims = [judge_claim(f, differing, failed_cell) for f in errors]
+    raised = {n for n, cell in enumerate(ran or [], 1) if _errors(cell)}
+    claims = [judge_claim(f, differing, failed_cell, raised) for f in errors]
     claimed = {c["cell"] for c in claims}
     misses = [
         {"cell": cell, "difference": kind, "covered": cell in claimed}
@@ -81,16 +84,25 @@ def score_notebook(
 
 
 def judge_claim(
-    finding: Mapping[str, Any], differing: Mapping[int, str], failed_cell: int | None
+    finding: Mapping[str, Any],
+    differing: Mapping[int, str],
+    failed_cell: int | None,
+    raised: Collection[int] = (),
 ) -> dict[str, Any]:
     """One error-level claim on a cell, confirmed or not, and ``how``: ``failed-at`` (the run
     failed in that very cell), ``failed-before`` (in a cell above it, so the cell never ran as
-    stored: confirmed by the definition, but no evidence either way), ``differs``, or empty."""
+    stored: confirmed by the definition, but no evidence either way), ``differs``, or empty.
+
+    A claim that the cell raises (a stored error, a name or syntax Python cannot run) is also
+    ``failed-at`` when the fresh run raised in that cell (``raised``) though the run went on:
+    ``nb2prod run`` expects the errors a notebook stored, and a plain run stops there."""
     cell = int(finding["cell"])
     claim: dict[str, Any] = {"kind": finding.get("kind"), "cell": cell}
     if failed_cell is not None and failed_cell <= cell:
         how = "failed-at" if failed_cell == cell else "failed-before"
         return {**claim, "confirmed": True, "how": how}
+    if finding.get("kind") in RAISING_KINDS and cell in raised:
+        return {**claim, "confirmed": True, "how": "failed-at"}
     if cell in differing:
         return {**claim, "confirmed": True, "how": "differs"}
     return {**claim, "confirmed": False, "how": ""}
@@ -120,6 +132,10 @@ def differing_cells(
         else:
             found[number] = difference(old.splitlines(), new.splitlines(), number in randoms)
     return found
+
+
+def _errors(cell: Mapping[str, Any]) -> bool:
+    return any(o.get("output_type") == "error" for o in cell.get("outputs", []))
 
 
 def _error_kind(cell: Mapping[str, Any]) -> str:

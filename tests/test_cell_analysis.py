@@ -310,6 +310,9 @@ REAL_WORLD = [
     ("automagic pwd", "pwd", set()),
     ("automagic ls with options", "ls -l", set()),
     ("automagic cd", "cd images", set()),
+    ("automagic cd up a folder", "cd ..", set()),
+    ("automagic alias cat", "cat scripts/hello.py", set()),
+    ("automagic lines among Python", "x = 1\ncat scripts/hello.py\nprint(x, y)", {"y"}),
     ("a variable named like a magic is a variable", "ls = 3\nprint(ls)", set()),
     ("sympy var binds its names", "from sympy import var\nvar('x y')\nexpr = x + y", set()),
     (

@@ -100,6 +100,11 @@ CASES: dict[str, list[Cell]] = {
     "main-guard": [
         "def main():\n    print('main ran')\n\nif __name__ == '__main__':\n    main()",
     ],
+    # a file the notebook writes, then reads back: its own product, never shipped as an input
+    "saves-then-loads": [
+        "import numpy as np\nM = np.random.rand(3, 3)\nnp.save('matrix.npy', M)",
+        "N = np.load('matrix.npy')\nprint((N == M).all())",
+    ],
 }
 
 
@@ -152,6 +157,14 @@ def _case_checks(case: str, package: Path, verified: str) -> None:
     """What each case must show beyond passing (so a pass cannot come from testing nothing)."""
     tests = (package / "tests" / "test_notebook.py").read_text(encoding="utf-8")
     source = package / "src" / "ran"
+    linted = subprocess.run(  # the rules the package's pyproject selects
+        [sys.executable, "-m", "ruff", "check", "--no-cache", str(package)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert linted.returncode == 0, linted.stdout
+    if case == "saves-then-loads":
+        assert not (source / "data" / "matrix.npy").exists()
+        assert "'True\\n'" in tests  # the round trip is tested, on this run's own matrix
     if case in ("globals-and-defaults", "global-set-by-a-function", "redefined-function"):
         steps = (source / "steps.py").read_text(encoding="utf-8")
         assert "global " in steps  # the faithful form: one namespace, as in the kernel

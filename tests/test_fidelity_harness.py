@@ -203,6 +203,31 @@ def test_claims_are_confirmed_by_a_differing_output_or_an_earlier_failure(tmp_pa
     assert [d["cell"] for d in before_failure["differing"]] == [3]
 
 
+def test_a_claim_that_a_cell_raises_is_confirmed_when_the_fresh_run_raises_there(
+    tmp_path: Path,
+) -> None:
+    """The run went on past the error (the notebook stored it), but the cell raised."""
+
+    def raising(source: str, count: int) -> Any:
+        error = new_output("error", ename="NameError", evalue="name 'y' is not defined",
+                           traceback=[])  # fmt: skip
+        return new_code_cell(source, execution_count=count, outputs=[error])
+
+    stored = write(tmp_path / "stored.ipynb", [raising("print(y)", 1), code("print(2)", 2, "2\n")])
+    fresh = write(tmp_path / "fresh.ipynb", [raising("print(y)", 1), code("print(2)", 2, "2\n")])
+    findings = [
+        {"kind": "error-output", "severity": "error", "cell": 1},
+        {"kind": "stale-output", "severity": "error", "cell": 1},
+        {"kind": "error-output", "severity": "error", "cell": 2},
+    ]
+    claims = score_notebook(stored, fresh, findings, None)["claims"]
+    assert [(c["kind"], c["cell"], c["how"]) for c in claims] == [
+        ("error-output", 1, "failed-at"),
+        ("stale-output", 1, ""),  # claims other output, and the output is the same
+        ("error-output", 2, ""),
+    ]
+
+
 def test_a_cell_that_raised_for_want_of_a_module_is_an_environment_difference(
     tmp_path: Path,
 ) -> None:

@@ -39,6 +39,15 @@ def printed(text: str) -> dict[str, Any]:
     return {"outputs": [{"output_type": "stream", "name": "stdout", "text": text}]}
 
 
+def result(text: str) -> dict[str, Any]:
+    return {
+        "outputs": [
+            {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+             "data": {"text/plain": text}}
+        ]
+    }  # fmt: skip
+
+
 def kinds(report: Report, level: Severity = Severity.INFO) -> set[str]:
     return {f.kind for f in report.at_least(level)}
 
@@ -127,8 +136,16 @@ def test_unexecuted_cell_whose_names_later_cells_used_is_an_error() -> None:
 
 def test_unseeded_randomness_shown_in_outputs_is_an_error() -> None:
     report = notebook(("import random\nx = random.random()", 1), ("print(x)", 2, printed("0.42\n")))
-    [finding] = report.findings
-    assert (finding.kind, finding.severity) == ("unseeded-random", Severity.ERROR)
+    found = {(f.kind, f.severity, f.cell) for f in report.findings}
+    # the draw's cell shows nothing: a warning there, the error on the cell whose output differs
+    assert found == {
+        ("unseeded-random", Severity.WARNING, 1),
+        ("unseeded-random", Severity.ERROR, 2),
+    }
+    shown = notebook(("import random\nrandom.random()", 1, result("0.42")))
+    assert {(f.severity, f.cell) for f in shown.findings} == {(Severity.ERROR, 1)}
+    defined = notebook(("import random\ndef roll():\n    return random.random()", 1))
+    assert {f.severity for f in defined.findings} == {Severity.WARNING}
     seeded = notebook(
         ("import random\nrandom.seed(0)\nx = random.random()", 1),
         ("print(x)", 2, printed("0.84\n")),

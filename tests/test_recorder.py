@@ -105,7 +105,25 @@ def test_data_files_read_are_recorded_with_their_hash_not_code_or_library_files(
         ("data.csv", 8, expected)
     ]
     assert history[1]["files"] == []  # opened for writing only
+    assert history[1]["writes"] == ["out.txt"]
+    assert history[0]["writes"] == []
     assert {i["module"]: i["distribution"] for i in history[0]["imports"]} == {"helpers": None}
+
+
+def test_a_file_written_then_read_back_is_no_input(tmp_path: Path) -> None:
+    """Written, then read in the same execution or a later one: the notebook's own product."""
+    (tmp_path / "kept.csv").write_text("old\n")
+    with RecordingKernel(str(tmp_path)) as kernel:
+        kernel.run(
+            "import numpy as np\nnp.save('m.npy', np.eye(2))\nback = np.load('m.npy')\n"
+            "text = open('kept.csv').read()\nopen('kept.csv', 'w').write('new')",
+            "save-load",
+        )
+        kernel.run("again = np.load('m.npy')", "later")
+        history = _history(kernel)
+    assert [f["path"] for f in history[0]["files"]] == ["kept.csv"]  # read before written
+    assert history[0]["writes"] == ["m.npy", "kept.csv"]
+    assert [f["path"] for f in history[1]["files"]] == ["m.npy"]  # recorded; convert skips it
 
 
 def test_the_comm_sends_the_state_then_each_execution_and_answers_snapshots(

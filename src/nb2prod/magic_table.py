@@ -124,7 +124,7 @@ LINE: dict[str, Meaning] = {
     "micromamba": _INSTALL,
     **dict.fromkeys(("mkdir", "rmdir", "rm", "cp", "mv"), _FILES),
     **dict.fromkeys(("ls", "ll", "lf", "lk", "ldir", "lx", "pwd", "pycat"), _LISTING),
-    "cat": _m(Code.NONE, Lift.DROP, shell=True),
+    "cat": _m(Code.NONE, Lift.DROP, shell=True, auto=True),
     "sc": _m(Code.NONE, Lift.TODO, shell=True, why=_SCRIPT),
     # the interactive session only
     "matplotlib": _m(Code.NONE, Lift.DROP, stable=True, auto=True, needs=("matplotlib",)),

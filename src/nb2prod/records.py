@@ -78,6 +78,7 @@ class Execution:
     deleted: tuple[str, ...] = ()
     imports: tuple[Import, ...] = ()
     files: tuple[FileRead, ...] = ()
+    writes: tuple[str, ...] = ()  # data files it wrote (paths as in ``files``)
     seeds: tuple[Mapping[str, str], ...] = ()
     environment: str | None = None
 
@@ -281,6 +282,14 @@ def _execution(raw: Any, notices: list[mv.Ignored]) -> Execution | None:
         deleted=_names(raw.get("deleted"), notices),
         imports=tuple(i for i in (_import(i, notices) for i in _sequence(raw.get("imports"))) if i),
         files=tuple(f for f in (_file(f, notices) for f in _sequence(raw.get("files"))) if f),
+        writes=tuple(
+            w
+            for w in (
+                mv.keep(w, mv.path, "recorded written path", notices)
+                for w in _sequence(raw.get("writes"))
+            )
+            if w is not None
+        ),
         seeds=tuple(s for s in (_seed(s, notices) for s in _sequence(raw.get("seeds"))) if s),
         environment=checked("environment", mv.record_id),
     )

@@ -40,22 +40,37 @@ def hygiene_findings(code: list[Analysed]) -> list[Finding]:
 
 
 def _randomness(code: list[Analysed]) -> list[Finding]:
+    """A warning where a draw has no seed; an error on the cell whose stored output shows
+    values that depend on it (the draw's own cell, or the first later one that shows them)."""
     draws = random_draws(code)
     found: list[Finding] = []
+    claimed: set[int] = set()  # cells already named by an error: one claim a cell
     for cell, calls, families in draws.flagged:
-        shows = any(
-            varies(c) for c in code if c.number >= cell.number and c.number in draws.tainted
-        )
+        showing = [
+            c for c in code if c.number >= cell.number and c.number in draws.tainted and varies(c)
+        ]
         fix = "; ".join(_FAMILIES[f] for f in sorted(families) if f in _FAMILIES)
-        message = (
-            f"{cell.label} draws random numbers without a seed ({', '.join(sorted(set(calls)))})"
-        )
-        if shows:
-            message += ": stored outputs that depend on them will differ on every run"
-        line = min(u.pos.line for u in cell.facts.random_uses if not u.seeds)
-        severity = Severity.ERROR if shows else Severity.WARNING
         hint = f"Seed the generator once near the top ({fix}) so every run gives the same numbers."
-        found.append(make("unseeded-random", severity, cell, line, message, hint))
+        drawn = ", ".join(sorted(set(calls)))
+        message = f"{cell.label} draws random numbers without a seed ({drawn})"
+        line = min(u.pos.line for u in cell.facts.random_uses if not u.seeds)
+        if showing and showing[0] is cell:
+            message += ": stored outputs that depend on them will differ on every run"
+            found.append(make("unseeded-random", Severity.ERROR, cell, line, message, hint))
+            claimed.add(cell.number)
+            continue
+        if showing:
+            message += f"; {showing[0].label} shows values that depend on them"
+        found.append(make("unseeded-random", Severity.WARNING, cell, line, message, hint))
+        if showing and showing[0].number not in claimed:
+            shown = showing[0]
+            claimed.add(shown.number)
+            found.append(make(
+                "unseeded-random", Severity.ERROR, shown, 1,
+                f"{shown.label}'s stored output depends on random numbers drawn without a seed "
+                f"({drawn} in {cell.label}): it will differ on every run",
+                hint,
+            ))  # fmt: skip
     return found
 
 

@@ -55,7 +55,7 @@ def parse_cell(source: str) -> Parsed:
     except PARSE_ERRORS as exc:
         error: BaseException = exc
     offset = _leading_blank_lines(source)
-    for rewrite in (transform_escapes, _transform):
+    for rewrite in (transform_escapes, _transform, _automagic_lines):
         rewritten = rewrite(source)
         if rewritten is None or rewritten == source:
             continue
@@ -72,11 +72,27 @@ def _automagic(source: str) -> str:
     if "\n" in stripped or not stripped:
         return source
     word, _, rest = stripped.partition(" ")
-    if word not in AUTOMAGICS or rest.lstrip().startswith(("=", "(", ".", "[")):
+    rest = rest.lstrip()
+    attribute = rest.startswith(".") and rest[1:2].isidentifier()  # `cd ..` is a path
+    if word not in AUTOMAGICS or attribute or rest.startswith(("=", "(", "[")):
         return source
     if word == stripped and word not in ("pwd", "ls", "who", "whos", "lsmagic", "history"):
         return source  # a bare name: most likely shows a variable
     return source.replace(stripped, "%" + stripped, 1)
+
+
+def _automagic_lines(source: str) -> str | None:
+    """A cell that is not Python, read with IPython's automagic on each line as IPython reads
+    it (``cat file.py`` is ``%cat file.py``), then transformed; None when no line is one."""
+    lines = source.split("\n")
+    changed = False
+    for index, line in enumerate(lines):
+        if line[:1].isspace():
+            continue
+        magic = _automagic(line)
+        if magic != line:
+            lines[index], changed = magic, True
+    return _transform("\n".join(lines)) if changed else None
 
 
 def _shifted(exc: BaseException, offset: int) -> BaseException:

@@ -34,7 +34,7 @@ def random_draws(code: list[Analysed]) -> Draws:
     for cell in code:
         unseeded: list[str] = []
         families: set[str] = set()
-        for use in cell.facts.random_uses:
+        for use in sorted(cell.facts.random_uses, key=lambda u: (u.pos.line, u.pos.col)):
             if use.seeds:
                 seeded.add(use.family)
             elif use.family == "unseeded" or not ({use.family, "all"} & seeded):

@@ -280,10 +280,28 @@ def _constant(statement: cst.BaseStatement, known: set[str]) -> str | None:
         return None
     code = _EMPTY.code_for_node(assign.value)
     try:
-        names = {n.id for n in ast.walk(ast.parse(code, mode="eval")) if isinstance(n, ast.Name)}
+        nodes = list(ast.walk(ast.parse(code, mode="eval")))
     except SyntaxError:
         return None
+    names = {n.id for n in nodes if isinstance(n, ast.Name)}
+    calls = [n.func for n in nodes if isinstance(n, ast.Call)]
+    if any(_called_name(func) not in _CONSTANT_CALLS for func in calls):
+        return None  # `N = np.load("m.npy")` runs when the step runs, not when imported
     return target.value if names <= known else None
+
+
+#: Calls a module-level constant may make: they build a value and touch nothing.
+_CONSTANT_CALLS = frozenset({
+    "Path", "PurePath", "PosixPath", "PurePosixPath", "compile", "frozenset", "set", "tuple",
+    "dict", "list", "range", "int", "float", "str", "bool", "bytes", "complex", "timedelta",
+    "date", "datetime", "Decimal", "Fraction", "namedtuple", "TypeVar", "getenv", "join",
+})  # fmt: skip
+
+
+def _called_name(func: ast.expr) -> str:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
 
 
 def _imported_names(statements: Sequence[cst.BaseStatement]) -> set[str]:

@@ -24,7 +24,9 @@ from nb2prod.convert.dependencies import dependencies
 from nb2prod.convert.environment import ignored_section, readme_sections
 from nb2prod.convert.faithful import readable_blockers, statements
 from nb2prod.convert.flow import StepFlow, module_level, step_flows
+from nb2prod.convert.hygiene import lint_clean
 from nb2prod.convert.lift import LiftedCell, Unliftable, lift_cell
+from nb2prod.convert.lintmarks import mark_for_ruff, with_marker
 from nb2prod.convert.literal import Identifier, docstring, ident
 from nb2prod.convert.localmods import LocalImports, user_modules
 from nb2prod.convert.naming import identifier, package_name, unique, unshadowed
@@ -34,6 +36,7 @@ from nb2prod.convert.pipeline import (
     render_pipeline,
     render_shared_pipeline,
 )
+from nb2prod.convert.produced import produced_files
 from nb2prod.convert.readme import render_readme
 from nb2prod.convert.recorded import choose_target, data_inputs, data_tests, lock_provenance
 from nb2prod.convert.render import StepModule, code_of, has_body, render_step
@@ -95,8 +98,24 @@ def convert_notebook(
         package = _Builder(notebook, name or package_name(notebook.path), report).build()
     except RecursionError:  # the depth guard of lift_cell should make this unreachable
         raise NotebookError(notebook.path, "code nested too deeply to convert") from None
+    _lint_clean(package)
     check_generated(package.files, notebook.path, package.copied)
     return package
+
+
+def _lint_clean(package: Package) -> None:
+    """The generated modules as ruff's rules want them: mended where that keeps their meaning,
+    the notebook's own lines marked where it would not (when ruff is installed)."""
+    data = f"src/{package.name}/data/"
+    for path, content in package.files.items():
+        if path.endswith(".py") and isinstance(content, str) and not path.startswith(data):
+            package.files[path] = lint_clean(content)
+    marked, version = mark_for_ruff(package.files, data)
+    if marked:
+        package.files.update(marked)
+        provenance = package.files["nb2prod.json"]
+        assert isinstance(provenance, str)
+        package.files["nb2prod.json"] = with_marker(provenance, version, list(marked))
 
 
 class _Builder:
@@ -113,13 +132,17 @@ class _Builder:
         taken = {n for c in self.code for n in c.facts.defines} | set(dir(builtins)) | modules
         taken |= self.local.names | {"pipeline", "steps"}  # module names in the package
         self.steps = split_steps(notebook, self.code, skip, taken)
-        self.shipper = DataShipper(notebook.directory, lambda: {p.name for p in self.parameters})
+        records = read_records(notebook.metadata)
+        self.shipper = DataShipper(
+            notebook.directory,
+            lambda: {p.name for p in self.parameters},
+            frozenset(produced_files(self.code, records)),
+        )
         imported = frozenset(i.bound for c in self.code for i in c.facts.imports)
         self.reads_last = any("_" in c.facts.reads for c in self.code)  # IPython's last result
         self.lifted = {
             cell: self._lift(cell, imported) for step in self.steps for cell in step.cells
         }
-        records = read_records(notebook.metadata)
         self.environment = records.current if records else None
         self.ignored: list[mv.Ignored] = list(records.notices) if records else []
         self.target = choose_target(self.environment, notebook.metadata, self.ignored)

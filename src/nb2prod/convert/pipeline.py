@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from nb2prod.analysis.context import Analysed
 from nb2prod.convert import templates
 from nb2prod.convert.flow import StepFlow
+from nb2prod.convert.importsort import LINE_LENGTH, sort_imports
 from nb2prod.convert.literal import Identifier, docstring, ident, quote
 from nb2prod.convert.steps import Step
 
@@ -67,8 +68,8 @@ def render_pipeline(
     lines = [docstring(f"The steps of {notebook}, in notebook order."), ""]
     lines += ["from __future__ import annotations", ""]
     lines += ["import asyncio", ""] if awaiting else []
-    lines += ["from typing import Any", ""]
-    lines += sorted(f"from {package}.{step.name} import {step.name}" for step, _ in steps)
+    steps_imports = [f"from {package}.{step.name} import {step.name}" for step, _ in steps]
+    lines += sort_imports(["from typing import Any", *steps_imports], package)
     signature = ", ".join(f"{p.name}: {p.kind} = {p.default}" for p in parameters)
     header = f"def run({signature}) -> dict[str, Any]:"
     if len(header) > 100:
@@ -80,16 +81,9 @@ def render_pipeline(
     )
     results: list[str] = [p.name for p in parameters]
     calls: list[str] = []
+    indent = "        " if awaiting else "    "
     for step, flow in steps:
-        call = f"{step.name}({', '.join(flow.inputs)})"
-        if step.name in awaiting:
-            call = f"loop.run_until_complete({call})"
-        if len(flow.outputs) == 1:
-            calls.append(f"{flow.outputs[0]} = {call}")
-        elif flow.outputs:
-            calls.append(f"{', '.join(flow.outputs)} = {call}")
-        else:
-            calls.append(call)
+        calls.append(_call(step.name, flow, step.name in awaiting, indent))
         results += [n for n in flow.outputs if n not in results]
     lines += _on_one_loop(calls) if awaiting else [f"    {call}" for call in calls]
     pairs = ", ".join(f'"{ident(n)}": {n}' for n in results)  # a name needs no escaping
@@ -97,6 +91,24 @@ def render_pipeline(
         pairs = "\n" + "".join(f'        "{n}": {n},\n' for n in results) + "    "
     lines.append(f"    return {{{pairs}}}")
     return "\n".join(lines) + "\n"
+
+
+def _call(name: str, flow: StepFlow, awaiting: bool, indent: str) -> str:
+    """``outputs = step(inputs)``, one name a line when the line would be too long."""
+    inputs = ", ".join(flow.inputs)
+    call = f"{name}({inputs})"
+    if len(indent + call) > LINE_LENGTH:
+        listed = "".join(f"{indent}    {n},\n" for n in flow.inputs)
+        call = f"{name}(\n{listed}{indent})"
+    if awaiting:
+        call = f"loop.run_until_complete({call})"
+    if not flow.outputs:
+        return call
+    target = ", ".join(flow.outputs)
+    if len(indent + target + " = " + call.split("\n")[0]) > LINE_LENGTH:
+        listed = "".join(f"{indent}    {n},\n" for n in flow.outputs)
+        target = f"(\n{listed}{indent})"
+    return f"{target} = {call}"
 
 
 def render_shared_pipeline(
@@ -114,7 +126,7 @@ def render_shared_pipeline(
     lines += ["from __future__ import annotations", ""]
     lines += ["import asyncio", ""] if awaiting else []
     lines += ["from typing import Any", ""]
-    lines += [f"from {package} import {module} as _steps", "", ""]
+    lines += [f"from {package} import {module} as _steps", ""]
     kept = "".join(f"    {quote(n)},\n" for n in results)
     lines += [f"RESULTS = (\n{kept})" if results else "RESULTS: tuple[str, ...] = ()"]
     lines += ['"""The names the steps bind, in the order they first bind them."""', "", ""]

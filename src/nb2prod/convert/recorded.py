@@ -169,15 +169,19 @@ def data_inputs(
     records: Records, directory: str, limit: int, ship: Callable[[str, bytes], str]
 ) -> list[DataInput]:
     """The files read by recorded executions of code still in the notebook (the newest record of
-    each path), sorted by path. Relative ones that the safe reader may ship from the notebook's
-    folder (regular, inside it, no secret, up to ``limit`` bytes) are shipped through ``ship``
-    (relative path, content -> its place in the data folder)."""
+    each path), sorted by path; a file such code wrote before any of it read the file is the
+    notebook's own product, not an input. Relative ones that the safe reader may ship from the
+    notebook's folder (regular, inside it, no secret, up to ``limit`` bytes) are shipped through
+    ``ship`` (relative path, content -> its place in the data folder)."""
     newest: dict[str, tuple[FileRead, str | None]] = {}
+    made: set[str] = set()  # written by an earlier execution: the notebook's product
     for execution in records.history:
         if execution.source_hash in records.sources:  # code no cell holds any more
             continue
         for read in execution.files:
-            newest[read.path] = (read, execution.cell_id)
+            if read.path not in made:
+                newest[read.path] = (read, execution.cell_id)
+        made.update(path for path in execution.writes if path not in newest)
     return [
         _input(read, cell, directory, limit, ship)
         for read, cell in (newest[path] for path in sorted(newest))

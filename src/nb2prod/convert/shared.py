@@ -91,7 +91,9 @@ def render_shared(
     imports = sort_imports(
         placed.imports + _support_imports(package, code, placed.all_bound), package
     )
-    parts = [doc, "", *imports, "", "", code, ""]
+    definition = code.lstrip().startswith(("def ", "class ", "@", "async def "))
+    gap = ["", ""] if definition else [""]  # before a definition two lines, else one (isort)
+    parts = [doc, "", *imports, *gap, code, ""]
     module.source = "\n".join(parts).replace("\n\n\n\n", "\n\n\n")
     return module
 

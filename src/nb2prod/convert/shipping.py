@@ -22,9 +22,12 @@ class DataShipper:
     """Decides, path by path, what the package ships; ``taken`` gives the parameter names
     already used, so a path parameter gets a fresh one."""
 
-    def __init__(self, folder: str, taken: Callable[[], set[str]]) -> None:
+    def __init__(
+        self, folder: str, taken: Callable[[], set[str]], produced: frozenset[str] = frozenset()
+    ) -> None:
         self.folder = folder
         self.taken = taken
+        self.produced = produced  # normalized paths the notebook writes before reading them
         self.files: dict[str, bytes] = {}  # shipped path -> content, read safely
         self.withheld: dict[str, str] = {}  # data path -> why it is not shipped
         self.parameters: list[Parameter] = []
@@ -39,6 +42,8 @@ class DataShipper:
             return "parameter", self.parameter(literal)
         normal = os.path.normpath(literal)
         if os.path.isabs(literal) or normal.startswith("..") or normal == ".":
+            return None
+        if normal in self.produced:  # the notebook makes it: the package makes it again
             return None
         original = os.path.join(self.folder, normal)
         if not os.path.lexists(original) or (os.path.isdir(original) and not folder):

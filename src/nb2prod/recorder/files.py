@@ -1,4 +1,6 @@
-"""Data files user code opens for reading, seen through Python's audit hook on ``open``.
+"""Data files user code opens, seen through Python's audit hook on ``open``: the ones it reads,
+and the ones it writes (a file the notebook writes and later reads is its own product, not an
+input).
 
 The hook only appends a path to a list while a cell runs; which of them are data (not the
 interpreter's own files, not code) and their size, time and hash are worked out after the cell.
@@ -33,25 +35,28 @@ class Collector:
     def __init__(self) -> None:
         self.on = False
         self.paths: list[str] = []
+        self.writes: list[tuple[int, str]] = []  # (reads before it, path) opened for writing
+        self.written: list[str] = []  # the last execution's, as :meth:`stop` shows paths
         self._hashes: dict[tuple[str, int, int], str | None] = {}
         self._excluded = _excluded_roots()
 
     def start(self) -> None:
-        self.paths = []
+        self.paths, self.writes, self.written = [], [], []
         self.on = True
 
     def stop(self, folder: str | None = None) -> list[dict[str, Any]]:
         """Stop collecting; the data files read, each once, as records (see FORMAT.md), with
         paths relative to ``folder`` (default: the working folder) when inside it."""
         self.on = False
+        folder = folder or os.getcwd()
+        made = self._made(folder)
         if not self.paths:
             return []
-        folder = folder or os.getcwd()
         found, seen = [], set()
         with quiet():
             for raw in self.paths:
                 path = os.path.abspath(raw)
-                if path in seen or self._not_data(path):
+                if path in seen or self._not_data(path) or path in made:
                     continue
                 seen.add(path)
                 record = self._record(path, folder)
@@ -59,6 +64,24 @@ class Collector:
                     found.append(record)
         self.paths = []
         return found
+
+    def _made(self, folder: str) -> set[str]:
+        """The data files written while on (kept in ``written``, shown as reads are); those
+        written before this execution first read them, as absolute paths."""
+        first_read = {os.path.abspath(p): i for i, p in reversed(list(enumerate(self.paths)))}
+        made: set[str] = set()
+        self.written = []
+        for order, raw in self.writes:
+            path = os.path.abspath(raw)
+            if self._not_data(path):
+                continue
+            shown = os.path.relpath(path, folder) if path.startswith(folder + os.sep) else path
+            if shown not in self.written:
+                self.written.append(shown)
+            if first_read.get(path, len(self.paths)) >= order:
+                made.add(path)
+        self.writes = []
+        return made
 
     def _not_data(self, path: str) -> bool:
         return path.endswith(_CODE_SUFFIXES) or path.startswith(self._excluded)
@@ -112,10 +135,22 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
         return
     try:
         path, mode, flags = args
-        if _reads(mode, flags) and isinstance(path, str | bytes):
+        if not isinstance(path, str | bytes):
+            return
+        if _writes(mode, flags):  # (reads so far, path): a later read is of what it wrote
+            found.writes.append((len(found.paths), os.fsdecode(path)))
+        elif _reads(mode, flags):
             found.paths.append(os.fsdecode(path))
     except Exception:  # never let the recorder break an open()
         pass
+
+
+def _writes(mode: Any, flags: Any) -> bool:
+    if isinstance(mode, str):
+        return any(c in mode for c in "wax")
+    if isinstance(flags, int):
+        return bool(flags & (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND))
+    return False
 
 
 def _reads(mode: Any, flags: Any) -> bool:

@@ -148,6 +148,7 @@ class Recorder:
             "deleted": deleted,
             "imports": execution.imports(new, self.environment["packages"]),
             "files": read,
+            "writes": self.files.written,
             "seeds": execution.seeds(pending.source),
             "environment": self.environment["id"],
         }
