@@ -224,3 +224,24 @@ def test_absolute_folders_are_warnings_missing_input_files_errors() -> None:
 def test_placeholder_credentials_are_not_secrets() -> None:
     assert notebook(("password = 'EnterYourOwnInfoHere'", 1)).findings == ()
     assert kinds(notebook(("password = 'hunter2-correct-horse'", 1))) == {"hard-coded-secret"}
+
+
+def test_values_read_back_from_a_file_of_random_draws_are_random_too() -> None:
+    from nb2prod.analysis import analyse_notebook
+    from nb2prod.analysis.randomness import random_draws
+
+    raw = {
+        "nbformat": 4, "nbformat_minor": 5, "metadata": {"language_info": {"name": "python"}},
+        "cells": [
+            {"cell_type": "code", "id": f"c{i}", "source": source, "execution_count": i + 1,
+             "metadata": {}, "outputs": []}
+            for i, source in enumerate([
+                "import numpy as np\nM = np.random.rand(3, 3)",
+                "np.save('m.npy', M)",
+                "np.load('m.npy')",
+                "np.load('other.npy')",
+            ])
+        ],
+    }  # fmt: skip
+    tainted = random_draws(analyse_notebook(from_dict(raw, "memory.ipynb"))).tainted
+    assert tainted == {1, 2, 3}

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from nb2prod.analysis.context import Analysed
+from nb2prod.analysis.filepaths import path_calls
 from nb2prod.magic_table import unstable_output
 
 #: A number a random draw would change: one with a fractional part.
@@ -31,6 +32,7 @@ def random_draws(code: list[Analysed]) -> Draws:
     draws = Draws()
     seeded: set[str] = set()
     names: set[str] = set()
+    paths: set[str] = set()  # files written from drawn values: reading them is drawing too
     for cell in code:
         unseeded: list[str] = []
         families: set[str] = set()
@@ -42,8 +44,10 @@ def random_draws(code: list[Analysed]) -> Draws:
                 families.add(use.family)
         if unseeded:
             draws.flagged.append((cell, unseeded, families))
-        if unseeded or set(cell.facts.reads) & names:
-            names |= set(cell.facts.defines)
+        files = path_calls(cell) if unseeded or names else []
+        if unseeded or set(cell.facts.reads) & names or {p for p, _ in files} & paths:
+            names |= set(cell.facts.defines) - {i.bound for i in cell.facts.imports}
+            paths |= {path for path, writes in files if writes}
             if any(o.output_type == "execute_result" for o in cell.cell.outputs):
                 names.add("_")  # IPython kept the shown value as `_`
             draws.tainted.add(cell.number)

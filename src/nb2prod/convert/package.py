@@ -133,10 +133,9 @@ class _Builder:
         taken |= self.local.names | {"pipeline", "steps"}  # module names in the package
         self.steps = split_steps(notebook, self.code, skip, taken)
         records = read_records(notebook.metadata)
+        produced = frozenset(produced_files(self.code, records))
         self.shipper = DataShipper(
-            notebook.directory,
-            lambda: {p.name for p in self.parameters},
-            frozenset(produced_files(self.code, records)),
+            notebook.directory, lambda: {p.name for p in self.parameters}, produced
         )
         imported = frozenset(i.bound for c in self.code for i in c.facts.imports)
         self.reads_last = any("_" in c.facts.reads for c in self.code)  # IPython's last result
@@ -147,7 +146,7 @@ class _Builder:
         self.ignored: list[mv.Ignored] = list(records.notices) if records else []
         self.target = choose_target(self.environment, notebook.metadata, self.ignored)
         self.inputs = (  # files the kernel saw the notebook read: shipped when beside it
-            data_inputs(records, notebook.directory, MAX_DATA_FILE, self.shipper.ship)
+            data_inputs(records, notebook.directory, MAX_DATA_FILE, self.shipper.ship, produced)
             if records
             else []
         )

@@ -9,7 +9,7 @@ import hashlib
 import posixpath
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,7 +166,11 @@ class DataInput:
 
 
 def data_inputs(
-    records: Records, directory: str, limit: int, ship: Callable[[str, bytes], str]
+    records: Records,
+    directory: str,
+    limit: int,
+    ship: Callable[[str, bytes], str],
+    produced: Collection[str] = (),
 ) -> list[DataInput]:
     """The files read by recorded executions of code still in the notebook (the newest record of
     each path), sorted by path; a file such code wrote before any of it read the file is the
@@ -174,12 +178,12 @@ def data_inputs(
     notebook's folder (regular, inside it, no secret, up to ``limit`` bytes) are shipped through
     ``ship`` (relative path, content -> its place in the data folder)."""
     newest: dict[str, tuple[FileRead, str | None]] = {}
-    made: set[str] = set()  # written by an earlier execution: the notebook's product
+    made = set(produced)  # written before read (by an earlier execution): the notebook's
     for execution in records.history:
         if execution.source_hash in records.sources:  # code no cell holds any more
             continue
         for read in execution.files:
-            if read.path not in made:
+            if read.path not in made and posixpath.normpath(read.path) not in made:
                 newest[read.path] = (read, execution.cell_id)
         made.update(path for path in execution.writes if path not in newest)
     return [
