@@ -18,6 +18,8 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from nb2prod.convert.hygiene import lint_clean
+
 #: Seconds ruff may take over one package (it takes well under one).
 _LIMIT = 60
 
@@ -76,3 +78,22 @@ def with_marker(provenance: str, version: str, marked: list[str]) -> str:
     data = json.loads(provenance)
     data["lint_marks"] = {"tool": "ruff", "version": version, "files": sorted(marked)}
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def lint_package(files: dict[str, str | bytes], name: str) -> dict[str, str | bytes]:
+    """The generated modules as ruff's rules want them: mended where that keeps their meaning,
+    the notebook's own lines marked where it would not (when ruff is installed)."""
+    data = f"src/{name}/data/"
+    cleaned = {
+        path: lint_clean(content)
+        if path.endswith(".py") and isinstance(content, str) and not path.startswith(data)
+        else content
+        for path, content in files.items()
+    }
+    marked, version = mark_for_ruff(cleaned, data)
+    if marked:
+        cleaned.update(marked)
+        provenance = cleaned["nb2prod.json"]
+        assert isinstance(provenance, str)
+        cleaned["nb2prod.json"] = with_marker(provenance, version, list(marked))
+    return cleaned

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 
@@ -16,17 +14,13 @@ from nb2prod import metadata_values as mv
 from nb2prod.analysis import REPRODUCIBILITY, analyse_notebook, check_notebook
 from nb2prod.analysis.context import Analysed
 from nb2prod.analysis.randomness import random_draws
-from nb2prod.container.dockerfile import base_image, render_dockerfile, render_dockerignore
-from nb2prod.container.facts import PackageFacts, image_labels
+from nb2prod.container.dockerfile import render_dockerignore
 from nb2prod.convert import templates
 from nb2prod.convert.compiles import check_generated
-from nb2prod.convert.dependencies import dependencies
-from nb2prod.convert.environment import ignored_section, readme_sections
 from nb2prod.convert.faithful import readable_blockers, statements
 from nb2prod.convert.flow import StepFlow, module_level, step_flows
-from nb2prod.convert.hygiene import lint_clean
 from nb2prod.convert.lift import LiftedCell, Unliftable, lift_cell
-from nb2prod.convert.lintmarks import mark_for_ruff, with_marker
+from nb2prod.convert.lintmarks import lint_package
 from nb2prod.convert.literal import Identifier, docstring, ident
 from nb2prod.convert.localmods import LocalImports, user_modules
 from nb2prod.convert.naming import identifier, package_name, unique, unshadowed
@@ -37,15 +31,15 @@ from nb2prod.convert.pipeline import (
     render_shared_pipeline,
 )
 from nb2prod.convert.produced import produced_files
+from nb2prod.convert.projectfiles import ProjectFiles
 from nb2prod.convert.readme import render_readme
-from nb2prod.convert.recorded import choose_target, data_inputs, data_tests, lock_provenance
+from nb2prod.convert.recorded import choose_target, data_inputs, data_tests
 from nb2prod.convert.render import StepModule, code_of, has_body, render_step
 from nb2prod.convert.secrets import leaks, notebook_secrets, withhold
 from nb2prod.convert.shared import render_shared
 from nb2prod.convert.shipping import MAX_DATA_FILE, DataShipper
-from nb2prod.convert.steps import Step, cell_key, split_steps
+from nb2prod.convert.steps import Step, split_steps
 from nb2prod.convert.testgen import (
-    GeneratedTest,
     error_tests,
     figure_count,
     figure_tests,
@@ -98,27 +92,12 @@ def convert_notebook(
         package = _Builder(notebook, name or package_name(notebook.path), report).build()
     except RecursionError:  # the depth guard of lift_cell should make this unreachable
         raise NotebookError(notebook.path, "code nested too deeply to convert") from None
-    _lint_clean(package)
+    package.files = lint_package(package.files, package.name)
     check_generated(package.files, notebook.path, package.copied)
     return package
 
 
-def _lint_clean(package: Package) -> None:
-    """The generated modules as ruff's rules want them: mended where that keeps their meaning,
-    the notebook's own lines marked where it would not (when ruff is installed)."""
-    data = f"src/{package.name}/data/"
-    for path, content in package.files.items():
-        if path.endswith(".py") and isinstance(content, str) and not path.startswith(data):
-            package.files[path] = lint_clean(content)
-    marked, version = mark_for_ruff(package.files, data)
-    if marked:
-        package.files.update(marked)
-        provenance = package.files["nb2prod.json"]
-        assert isinstance(provenance, str)
-        package.files["nb2prod.json"] = with_marker(provenance, version, list(marked))
-
-
-class _Builder:
+class _Builder(ProjectFiles):
     def __init__(self, notebook: Notebook, name: str, report: Report) -> None:
         self.notebook = notebook
         self.report = report
@@ -373,97 +352,6 @@ class _Builder:
             elif source in self.lifted:
                 wanted += _import_binding(self.lifted[source], name)
         return wanted
-
-    def _kept_in_order(self) -> list[str]:
-        """The README's word on the faithful form, when it was used."""
-        if not self.reasons:
-            return []
-        return [
-            f"The cells' code is kept in notebook order in `{self.shared}.py`, sharing one "
-            f"namespace as in the kernel, because {reason}"
-            for reason in self.reasons
-        ]
-
-    def _python(self) -> str:
-        """The recorded Python, else the notebook's, else this one (``X.Y``): one nb2prod can
-        target (see ``recorded.choose_target``)."""
-        return self.target.python
-
-    def _dockerfile(self) -> str:
-        facts = PackageFacts(
-            distribution=self.name.replace("_", "-"),
-            package=self.name,
-            version="0.1.0",
-            python_version=self._python(),
-            build_requires=("hatchling",),
-            notebook=self.notebook_name,
-            notebook_sha256=self._notebook_hash(),
-            nb2prod_version=__version__,
-        )
-        target = self.target
-        return render_dockerfile(self.name, target.python, target.cuda, labels=image_labels(facts))
-
-    def _notebook_hash(self) -> str:
-        digest = hashlib.sha256()
-        for cell in self.notebook.cells:
-            digest.update(f"{cell.cell_type}\0{cell.source}\0".encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()
-
-    def _dependencies(self) -> list[str]:
-        requirements = [r for lifted in self.lifted.values() for r in lifted.requirements]
-        return dependencies(self.code, requirements, self.notebook.directory)
-
-    def _pyproject(self) -> str:
-        return templates.pyproject(
-            self.name, self.title, self.notebook_name, self._python(), self._dependencies()
-        )
-
-    def _readme_facts(
-        self, tests: list[GeneratedTest], checked: dict[str, str]
-    ) -> dict[str, object]:
-        """What the README shows; ``checked``: shipped data file -> the test of its hash."""
-        image = base_image(self.target.python, self.target.cuda)
-        return {
-            "recorded": readme_sections(
-                self.environment, self.inputs, self._dependencies(), image, self.name, checked
-            )
-            + ignored_section(self.target.notes, mv.unique(self.ignored)),
-            "name": self.name,
-            "title": self.title,
-            "notebook": self.notebook_name,
-            "steps": [(s.name, s.title, [c.number for c in s.cells]) for s in self.steps],
-            "parameters": self.parameters,
-            "todos": [t for s in self.steps for c in s.cells for t in self.lifted[c].todos]
-            + [f"`{p}` was not shipped: {why}" for p, why in sorted(self.shipper.withheld.items())]
-            + self._kept_in_order(),
-            "secrets": sorted({v for lifted in self.lifted.values() for v in lifted.secrets}),
-            "findings": self.report.findings,
-            "tests": len(tests) + 1,
-            "version": __version__,
-        }
-
-    def _provenance(self, tests: list[GeneratedTest]) -> str:
-        by_cell: dict[str, list[str]] = {}
-        for test in tests:
-            by_cell.setdefault(test.cell_id, []).append(test.name)
-        cells = {
-            cell_key(cell): {
-                "cell": cell.number,
-                "module": self._module_of(step),
-                "function": f"{self._module_of(step)}.{step.name}" if self._runs(step) else None,
-                "tests": sorted(by_cell.get(cell_key(cell), [])),
-            }
-            for step in self.steps
-            for cell in step.cells
-        }
-        data = {
-            "notebook": self.notebook_name,
-            "notebook_sha256": self._notebook_hash(),
-            "nb2prod": __version__,
-            "cells": cells,
-            **lock_provenance(self.environment),
-        }
-        return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
 def _reachable(edges: dict[str, set[str]], start: str) -> set[str]:
