@@ -5,7 +5,10 @@ plain data, printed by fidelity_report and written as JSON."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import sys
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import asdict
 from pathlib import Path
@@ -20,6 +23,7 @@ CONVERT_LIMIT = 600
 VERIFY_TIMEOUT = 600
 VERIFY_LIMIT = VERIFY_TIMEOUT + 120
 CHECK_LIMIT = 300
+LINT_LIMIT = 120
 
 
 def measure(
@@ -70,12 +74,22 @@ def lift_and_verify(
     convert.update(classify_convert(converted.exit, converted.stdout, converted.stderr))
     if convert["status"] != "ok":
         return convert, None
+    convert["lint"] = lint(work / "w" / "pkg")
     argv = [*nb2prod, "verify", "pkg", "--timeout", str(VERIFY_TIMEOUT)]
     verified = run_command(argv, work / "w", VERIFY_LIMIT)
     _keep(work, "verify", verified)
     verify: dict[str, Any] = {"exit": verified.exit, "seconds": round(verified.seconds, 1)}
     verify.update(classify_verify(verified.exit, verified.stdout, verified.stderr, random_cells))
     return convert, verify
+
+
+def lint(package: Path) -> dict[str, Any]:
+    """``ruff check`` over the package, with the rules its own pyproject selects: clean or
+    not, and the rules it broke (by count)."""
+    argv = [sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise", "."]
+    done = run_command(argv, package, LINT_LIMIT)
+    rules = Counter(re.findall(r": ([A-Z]+[0-9]+) ", done.stdout))
+    return {"clean": done.exit == 0, "rules": dict(rules.most_common())}
 
 
 def check(nb2prod: list[str], notebook: Notebook, work: Path) -> tuple[list[dict[str, Any]], str]:

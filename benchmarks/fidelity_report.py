@@ -72,6 +72,7 @@ def summary(records: Sequence[Record]) -> dict[str, Any]:
         "converted": len(converted),
         "verified": len(verified),
         "pass_rate": round(len(verified) / len(ran), 4) if ran else None,
+        "lint": lint_figures(converted),
         "run_status": dict(Counter(r["run"]["status"] for r in records).most_common()),
         "run_errors": dict(Counter(map(_error_name, _not_ran(records))).most_common()),
         "causes": dict(causes.most_common()),
@@ -168,6 +169,20 @@ def render_runs(records: Sequence[Record], tree: str) -> str:
     ])  # fmt: skip
 
 
+def lint_figures(converted: Sequence[Record]) -> dict[str, Any]:
+    """How many converted packages pass their own ruff rules, and the rules the others break
+    (summed over packages)."""
+    linted = [r["convert"]["lint"] for r in converted if "lint" in r["convert"]]
+    rules: Counter[str] = Counter()
+    for found in linted:
+        rules.update(found["rules"])
+    return {
+        "linted": len(linted),
+        "clean": sum(1 for found in linted if found["clean"]),
+        "rules": dict(rules.most_common()),
+    }
+
+
 def render_report(records: Sequence[Record], tree: str) -> str:
     figures = summary(records)
     lines = [
@@ -176,6 +191,13 @@ def render_report(records: Sequence[Record], tree: str) -> str:
         f"sampled {figures['sampled']}, ran to completion {figures['ran']}, converted "
         f"{figures['converted']}, verified {figures['verified']}",
         f"pass rate (verified / ran to completion): {_rate(figures['verified'], figures['ran'])}",
+        f"ruff-clean packages (the rules their pyproject selects): "
+        f"{_rate(figures['lint']['clean'], figures['lint']['linted'])}"
+        + (
+            f"; rules broken: {_counts(figures['lint']['rules'])}"
+            if figures["lint"]["rules"]
+            else ""
+        ),
         "",
         "runs: " + _counts(figures["run_status"]),
         "not run to completion, by first error: " + _counts(figures["run_errors"]),

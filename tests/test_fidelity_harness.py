@@ -281,6 +281,8 @@ def test_a_tiny_notebook_runs_converts_and_verifies_and_its_run_is_cached(tmp_pa
     assert (doc["summary"]["ran"], doc["summary"]["verified"]) == (1, 1)
     assert doc["summary"]["pass_rate"] == 1.0
     assert "pass rate (verified / ran to completion): 1/1 = 100.0%" in done.stdout
+    assert tiny["convert"]["lint"] == {"clean": True, "rules": {}}
+    assert "ruff-clean packages (the rules their pyproject selects): 1/1 = 100.0%" in done.stdout
     precision = doc["summary"]["check"]["precision"]["undefined-name"]
     assert (precision["failed-at"], precision["judged_precision"]) == (1, 1.0)
     assert hidden["run"]["status"] == "cell-error"
