@@ -245,3 +245,25 @@ def test_values_read_back_from_a_file_of_random_draws_are_random_too() -> None:
     }  # fmt: skip
     tainted = random_draws(analyse_notebook(from_dict(raw, "memory.ipynb"))).tainted
     assert tainted == {1, 2, 3}
+
+
+def test_a_function_defined_before_the_drawing_one_it_calls_draws_too() -> None:
+    from nb2prod.analysis import analyse_notebook
+    from nb2prod.analysis.randomness import random_draws
+
+    raw = {
+        "nbformat": 4, "nbformat_minor": 5, "metadata": {"language_info": {"name": "python"}},
+        "cells": [
+            {"cell_type": "code", "id": f"c{i}", "source": source, "execution_count": i + 1,
+             "metadata": {}, "outputs": []}
+            for i, source in enumerate([
+                "def test(n):\n    return all(pow(a, n - 1, n) == 1 for a in sample(2, n))",
+                "import random\ndef sample(a, b):\n    return [random.randrange(a, b)]",
+                "def percent(ns):\n    return sum(map(test, ns))",
+                "percent([561] * 100)",
+                "len('unrelated')",
+            ])
+        ],
+    }  # fmt: skip
+    tainted = random_draws(analyse_notebook(from_dict(raw, "memory.ipynb"))).tainted
+    assert tainted == {2, 4}  # 4 calls percent -> test -> sample, defined in that order

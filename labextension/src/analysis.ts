@@ -1,6 +1,7 @@
 /**
- * Keeps one notebook's findings current: POST /nb2prod/analyze with the open
- * notebook's content after each execution and each change, debounced.
+ * Keeps one notebook's findings current: POST /nb2prod/analyze with what the
+ * analysis needs of the open notebook (see slim.ts), at once when an execution
+ * finishes and after a pause when the notebook is edited.
  */
 import { NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
 import { ServerConnection } from '@jupyterlab/services';
@@ -9,6 +10,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { analyze, ApiError, asApiError } from './api';
 import { applyMarkers } from './markers';
+import { slimNotebook } from './slim';
 import { IAnalysis } from './tokens';
 
 export interface IAnalysisState {
@@ -65,7 +67,8 @@ export class Analyzer implements IDisposable {
     }
     this._setState({ ...this._state, running: true });
     try {
-      const result = await analyze(this._settings, context.path, content.model.toJSON());
+      const notebook = slimNotebook(content.model.toJSON() as Record<string, unknown>);
+      const result = await analyze(this._settings, context.path, notebook);
       if (request === this._requests && !this._isDisposed) {
         applyMarkers(content, result.findings);
         this._setState({ running: false, result, error: null });
@@ -89,9 +92,14 @@ export class Analyzer implements IDisposable {
     Signal.clearData(this);
   }
 
+  /** An execution finished: analyse at once (edits wait for a pause in typing). */
   private _onExecuted(_: unknown, args: { notebook: unknown }): void {
     if (args.notebook === this.panel.content) {
-      this.schedule();
+      if (this._timer !== undefined) {
+        window.clearTimeout(this._timer);
+        this._timer = undefined;
+      }
+      void this.run();
     }
   }
 

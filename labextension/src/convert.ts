@@ -11,6 +11,8 @@ import { ConvertDone, ConvertEvent } from './tokens';
 export interface IConvertOptions {
   lock: boolean;
   force: boolean;
+  /** Convert although findings say a fresh run would not give the notebook's outputs. */
+  anyway: boolean;
 }
 
 /** Resolves with the `done` event; throws ApiError on a refusal or an `error` event. */
@@ -24,7 +26,12 @@ export async function convertNotebook(
     onEvent({ type: 'progress', message: 'saving the notebook' });
     await panel.context.save();
   }
-  const request = { path: panel.context.path, lock: options.lock, force: options.force };
+  const request = {
+    path: panel.context.path,
+    lock: options.lock,
+    force: options.force,
+    allow_hidden_state: options.anyway
+  };
   for await (const event of convert(settings, request)) {
     onEvent(event);
     if (event.type === 'done') {

@@ -16,6 +16,7 @@ import { findCellIndex } from './markers';
 import { SidebarModel } from './model';
 import { notifyError } from './notify';
 import { confirmOverwrite, existsInWords } from './overwrite';
+import { confirmAnyway, refusalInWords } from './refusal';
 import { IFinding } from './tokens';
 
 const PLUGIN_ID = 'nb2prod:plugin';
@@ -110,7 +111,11 @@ function activate(
     void notebook.scrollToCell(notebook.widgets[index], 'center');
   };
 
-  const convert = async (panel: NotebookPanel | null, force = false): Promise<void> => {
+  const convert = async (
+    panel: NotebookPanel | null,
+    force = false,
+    anyway = false
+  ): Promise<void> => {
     if (!panel || panel.isDisposed || model.conversion.running) {
       return;
     }
@@ -119,7 +124,7 @@ function activate(
       const done = await convertNotebook(
         panel,
         serverSettings,
-        { lock: settings.lockOnConvert, force },
+        { lock: settings.lockOnConvert, force, anyway },
         event => {
           if (event.type === 'progress') {
             model.setConversion({ lines: [...model.conversion.lines, event.message] });
@@ -132,20 +137,30 @@ function activate(
       });
       await app.commands.execute('docmanager:open', { path: done.readme });
     } catch (error) {
-      const failure = existsInWords(asApiError(error));
+      const failure = refusalInWords(existsInWords(asApiError(error)));
       model.setConversion({ running: false, error: failure });
       // Only a folder nb2prod wrote may be replaced, and only once the user has seen what it holds.
       const folder = failure.code === 'exists' ? failure.folder : null;
-      const overwrite = folder?.nb2prod
+      const actions = folder?.nb2prod
         ? [
             {
               label: 'Overwrite…',
               callback: () =>
-                void confirmOverwrite(folder).then(yes => (yes ? convert(panel, true) : undefined))
+                void confirmOverwrite(folder).then(yes =>
+                  yes ? convert(panel, true, anyway) : undefined
+                )
             }
           ]
         : [];
-      notifyError('Convert to package failed', failure, overwrite);
+      if (failure.code === 'refused') {
+        actions.push({
+          label: 'Convert anyway…',
+          callback: () =>
+            void confirmAnyway(failure).then(yes => (yes ? convert(panel, force, true) : undefined))
+        });
+      }
+      const title = failure.code === 'refused' ? 'Not converted' : 'Convert to package failed';
+      notifyError(title, failure, actions);
     }
   };
 

@@ -7,12 +7,17 @@ import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
 import { ApiError } from './api';
+import { shortTitle } from './findings';
 
-/** The full text of a failure: its message, then each finding with its hint. */
+/** The full text of a failure: its message, then each finding with its hint, in words. */
 export function details(error: ApiError): string {
-  const parts = [`${error.message}`, '', `code: ${error.code}`];
+  const parts = [`${error.message}`];
   for (const f of error.findings) {
-    parts.push('', `cell ${f.cell}: ${f.kind} [${f.severity}] ${f.message}`, `  hint: ${f.hint}`);
+    const where = f.cell > 0 ? `Cell ${f.cell}` : 'The notebook';
+    parts.push('', `${where}: ${shortTitle(f.kind)} (${f.severity})`, f.message);
+    if (f.hint) {
+      parts.push(`What to do: ${f.hint}`);
+    }
   }
   return parts.join('\n');
 }

@@ -16,7 +16,8 @@ export interface ISidebarActions {
   openPackageFile: (path: string) => void;
 }
 
-/** The nb2prod panel: environment, findings and conversion of the active notebook. */
+/** The nb2prod panel for the active notebook: conversion first (always in reach), then the
+ * environment and the findings. */
 export class Sidebar extends VDomRenderer<SidebarModel> {
   constructor(
     model: SidebarModel,
@@ -44,14 +45,6 @@ export class Sidebar extends VDomRenderer<SidebarModel> {
             {panel ? panel.context.localPath.split('/').pop() : 'no notebook open'}
           </span>
         </header>
-        <EnvironmentCard
-          live={recorder?.status.state === 'recording' ? recorder.liveEnvironment : null}
-          saved={recorder?.savedEnvironment ?? null}
-          status={recorder?.status ?? null}
-          history={recorder?.history ?? []}
-          cellSources={notebook ? cellSources(notebook) : []}
-        />
-        <FindingsList analysis={analysis} onSelect={this._actions.selectFinding} />
         <ConvertSection
           conversion={
             sameNotebook ? conversion : { ...conversion, lines: [], done: null, error: null }
@@ -60,6 +53,14 @@ export class Sidebar extends VDomRenderer<SidebarModel> {
           onConvert={this._actions.convert}
           onOpen={this._actions.openPackageFile}
         />
+        <EnvironmentCard
+          live={recorder?.status.state === 'recording' ? recorder.liveEnvironment : null}
+          saved={recorder?.savedEnvironment ?? null}
+          status={recorder?.status ?? null}
+          history={recorder?.history ?? []}
+          cellSources={notebook ? cellSources(notebook) : []}
+        />
+        <FindingsList analysis={analysis} onSelect={this._actions.selectFinding} />
       </div>
     );
   }

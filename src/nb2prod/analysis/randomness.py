@@ -33,7 +33,10 @@ def random_draws(code: list[Analysed]) -> Draws:
     seeded: set[str] = set()
     names: set[str] = set()
     paths: set[str] = set()  # files written from drawn values: reading them is drawing too
+    calls: dict[str, frozenset[str]] = {}  # function -> the globals it reads when called
     for cell in code:
+        calls.update(cell.facts.deferred)
+        names |= _calling(calls, names) if names else set()
         unseeded: list[str] = []
         families: set[str] = set()
         for use in sorted(cell.facts.random_uses, key=lambda u: (u.pos.line, u.pos.col)):
@@ -52,6 +55,17 @@ def random_draws(code: list[Analysed]) -> Draws:
                 names.add("_")  # IPython kept the shown value as `_`
             draws.tainted.add(cell.number)
     return draws
+
+
+def _calling(calls: dict[str, frozenset[str]], names: set[str]) -> set[str]:
+    """The functions that, when called, read a name in ``names``, directly or through other
+    functions (a function defined before the drawing one it calls is drawing too)."""
+    found: set[str] = set()
+    while True:
+        more = {f for f, reads in calls.items() if f not in found and reads & (names | found)}
+        if not more:
+            return found
+        found |= more
 
 
 def varies(cell: Analysed) -> bool:

@@ -45,13 +45,17 @@ def cell_record(execution: Mapping[str, Any]) -> dict[str, Any]:
     return {k: execution.get(k) for k in keys}
 
 
+#: What identifies one execution in a history (the sidebar's ``executionKey`` uses the same).
+EXECUTION_KEY = ("session", "execution_count", "started", "source_hash")
+
+
 def _history(old: Any, new: Any) -> list[dict[str, Any]]:
     seen: set[tuple[Any, ...]] = set()
     found = []
     for entry in [*_list(old), *_list(new)]:
         if not isinstance(entry, dict) or not isinstance(entry.get("source_hash"), str):
             continue
-        key = (entry.get("session"), entry.get("execution_count"), entry.get("started"))
+        key = tuple(entry.get(k) for k in EXECUTION_KEY)
         if key not in seen:
             seen.add(key)
             found.append(entry)
