@@ -2,13 +2,12 @@
 written by hand in ``recorder/FORMAT.md``'s shape.
 
 ``H100`` is SYNTHETIC: no GPU machine was at hand, so this record of an H100 (driver 550.54.15,
-CUDA 12.4, numpy 1.26.4, scikit-learn 1.5.2) is made up in the shape the recorder writes, from
-``recorded_notebooks.SYNTHETIC_GPU``. ``LAPTOP`` is a CPU-only record in the same shape.
+CUDA 12.4, numpy 1.26.4, scikit-learn 1.5.2) is made up in the shape the recorder writes, as
+``recorded_notebooks.SYNTHETIC_GPU`` is. ``LAPTOP`` is a CPU-only record in the same shape.
 """
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
@@ -17,47 +16,81 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from nb2prod.recorder.environment import environment_id
 from nb2prod.records import source_hash
-from recorded_notebooks import CPU_ENVIRONMENT, SYNTHETIC_GPU
-
-
-def _with_id(record: dict[str, Any]) -> dict[str, Any]:
-    record["id"] = environment_id(record)
-    return record
-
 
 #: SYNTHETIC (see the module's docstring): an H100 machine.
-H100 = _with_id(
-    {
-        **copy.deepcopy(SYNTHETIC_GPU),
-        "cpu": {"model": "Intel(R) Xeon(R) Platinum 8480+", "count": 224},
-        "packages": {
-            "joblib": "1.4.2",
-            "numpy": "1.26.4",
-            "scikit-learn": "1.5.2",
-            "scipy": "1.14.1",
-            "torch": "2.3.0+cu121",
-        },
-    }
-)
+H100: dict[str, Any] = {
+    "recorded": "2026-11-22T10:15:02Z",
+    "recorder": "nb2prod 0.5.0",
+    "python": {
+        "version": "3.11.9",
+        "implementation": "CPython",
+        "executable": "/home/me/gpu/bin/python3",
+    },
+    "platform": {
+        "system": "Linux",
+        "release": "6.1.0",
+        "machine": "x86_64",
+        "platform": "Linux-6.1.0-x86_64-with-glibc2.36",
+    },
+    "cpu": {"model": "Intel(R) Xeon(R) Platinum 8480+", "count": 224},
+    "memory": {"total_bytes": 2164227645440},
+    "interpreter": {"kind": "venv", "name": "gpu", "prefix": "/home/me/gpu"},
+    "variables": {"CUDA_VISIBLE_DEVICES": "0"},
+    "packages": {
+        "joblib": "1.4.2",
+        "numpy": "1.26.4",
+        "scikit-learn": "1.5.2",
+        "scipy": "1.14.1",
+        "torch": "2.3.0+cu121",
+    },
+    "gpu": {
+        "available": True,
+        "driver_version": "550.54.15",
+        "cuda_driver_version": "12.4",
+        "devices": [
+            {
+                "index": 0,
+                "name": "NVIDIA H100 80GB HBM3",
+                "uuid": "GPU-synthetic",
+                "memory_total_bytes": 85520809984,
+            }
+        ],
+    },
+    "accelerators": {"torch": {"version": "2.3.0+cu121", "cuda": "12.1", "cudnn": "8902"}},
+    "git": None,
+}
+H100["id"] = environment_id(H100)
 #: A CPU-only laptop: what the notebook is opened on.
-LAPTOP = _with_id(
-    {
-        **copy.deepcopy(CPU_ENVIRONMENT),
-        "python": {
-            "version": "3.12.3",
-            "implementation": "CPython",
-            "executable": "/home/me/venv/bin/python3",
-        },
-        "cpu": {"model": "Apple M3", "count": 8},
-        "packages": {
-            "joblib": "1.5.0",
-            "numpy": "2.4.6",
-            "pandas": "2.2.3",
-            "scikit-learn": "1.5.2",
-            "scipy": "1.15.0",
-        },
-    }
-)
+LAPTOP: dict[str, Any] = {
+    "recorded": "2026-12-01T08:00:00Z",
+    "recorder": "nb2prod 0.5.0",
+    "python": {
+        "version": "3.12.3",
+        "implementation": "CPython",
+        "executable": "/home/me/venv/bin/python3",
+    },
+    "platform": {
+        "system": "Darwin",
+        "release": "24.1.0",
+        "machine": "arm64",
+        "platform": "macOS-15.1-arm64-arm-64bit",
+    },
+    "cpu": {"model": "Apple M3", "count": 8},
+    "memory": {"total_bytes": 17179869184},
+    "interpreter": {"kind": "venv", "name": "venv", "prefix": "/home/me/venv"},
+    "variables": {},
+    "packages": {
+        "joblib": "1.5.0",
+        "numpy": "2.4.6",
+        "pandas": "2.2.3",
+        "scikit-learn": "1.5.2",
+        "scipy": "1.15.0",
+    },
+    "gpu": {"available": False, "reason": "pynvml not installed"},
+    "accelerators": {},
+    "git": None,
+}
+LAPTOP["id"] = environment_id(LAPTOP)
 
 #: The code cells of the notebook: source, and the modules its first run imported (what the
 #: recorder saw, transitive imports included), as (module, distribution) pairs.

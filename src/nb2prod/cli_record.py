@@ -38,9 +38,16 @@ def add_env(commands: Any) -> None:
         "env",
         help="print this Python's environment record (what the recorder records)",
         description="Print the environment record the recorder would make here: Python, "
-        "platform, CPU, memory, packages, GPU and driver, git.",
+        "platform, CPU, memory, packages, GPU and driver, git. With --compare NOTEBOOK, compare "
+        "the environment that made the notebook's outputs with this one. Exit status with "
+        "--compare: 0 no differences, 1 differences, 2 unusable input.",
     )
     env.add_argument("--json", action="store_true", help="the whole record as JSON")
+    env.add_argument(
+        "--compare",
+        metavar="NOTEBOOK",
+        help="compare the recorded environment(s) that made NOTEBOOK's outputs with this one",
+    )
 
 
 def run_run(args: argparse.Namespace) -> int:
@@ -90,6 +97,11 @@ def _show_failed_cells(line: StatusLine, result: RunResult) -> None:
 
 def run_env(args: argparse.Namespace) -> int:
     from nb2prod.recorder.environment import snapshot
+
+    if args.compare is not None:
+        from nb2prod.cli_envcompare import run_compare
+
+        return run_compare(args)
 
     record = snapshot()
     if args.json:

@@ -16,10 +16,15 @@ NO_RECORD = (
     "nb2prod sidebar to record one"
 )
 NO_MATCH = "No recorded run matches the cells' current code"
-#: Differences named in a verdict; the others are counted.
-SHOWN_CHANGES = 5
+#: Differences named in a verdict (the others are counted); fewer for each of several sources.
+SHOWN_CHANGES = 4
+SHOWN_CHANGES_EACH = 2
 #: Cell numbers named in a verdict; the others are counted.
 SHOWN_CELLS = 8
+#: The order differences are named in: what a user acts on first.
+PRIORITY: dict[str, int] = {
+    "package": 0, "gpu": 1, "cuda": 2, "python": 3, "driver": 4, "cudnn": 5, "cpu": 6,
+}  # fmt: skip
 
 
 def verdict(
@@ -37,22 +42,26 @@ def verdict(
             return f"{NO_MATCH}; the newest record matches this environment"
         return f"{NO_MATCH}; the newest record was made {place}: {detail}"
     if len(sources) == 1:
-        return "Outputs made " + _joined(where(sources[0].rows))
-    parts = [f"{cells(s)} {_joined(where(s.rows))}" for s in sources]
+        place, detail = where(sources[0].rows)
+        return f"Outputs made {place}: {detail}" if detail else f"Outputs made {place}"
+    parts = []
+    for source in sources:
+        place, detail = where(source.rows, SHOWN_CHANGES_EACH)
+        parts.append(f"{cells(source)} {place}" + (f", {detail}" if detail else ""))
     return f"Outputs made in {len(sources)} environments: " + "; ".join(parts)
 
 
-def where(table: Sequence[Row]) -> tuple[str, str]:
+def where(table: Sequence[Row], shown: int = SHOWN_CHANGES) -> tuple[str, str]:
     """``("on another machine", "3 differences (numpy 1.26.4 -> 2.4.6, ...)")``, or
-    ``("in this environment", "")``."""
-    found = [r for r in table if r.differs]
+    ``("in this environment", "")``; ``shown``: how many differences are named."""
+    found = sorted((r for r in table if r.differs), key=lambda r: PRIORITY[r.kind])
     if not found:
         return "in this environment", ""
     hardware = any(r.kind in HARDWARE for r in found)
     place = "on another machine" if hardware else "in another environment"
-    changes = ", ".join(r.change() for r in found[:SHOWN_CHANGES])
-    if len(found) > SHOWN_CHANGES:
-        changes += f", and {len(found) - SHOWN_CHANGES} more"
+    changes = ", ".join(r.change() for r in found[:shown])
+    if len(found) > shown:
+        changes += f", and {len(found) - shown} more"
     plural = "s" if len(found) > 1 else ""
     return place, f"{len(found)} difference{plural} ({changes})"
 
@@ -64,8 +73,3 @@ def cells(source: Source) -> str:
     if len(numbers) > SHOWN_CELLS:
         shown += f" and {len(numbers) - SHOWN_CELLS} more"
     return f"cell{'s' if len(numbers) > 1 else ''} {shown}"
-
-
-def _joined(found: tuple[str, str]) -> str:
-    place, detail = found
-    return f"{place}: {detail}" if detail else place
