@@ -59,10 +59,12 @@ class EnvironmentHandler(Nb2prodHandler):
 def routes(base_url: str) -> list[tuple[str, type[Nb2prodHandler]]]:
     """Every nb2prod route, under ``{base_url}nb2prod/``."""
     from nb2prod.server.convert import ConvertHandler
+    from nb2prod.server.envcompare import EnvironmentCompareHandler
 
     table: list[tuple[str, type[Nb2prodHandler]]] = [
         ("analyze", AnalyzeHandler),
         ("convert", ConvertHandler),
         ("environment", EnvironmentHandler),
+        ("environment/compare", EnvironmentCompareHandler),
     ]
     return [(url_path_join(base_url, "nb2prod", name), handler) for name, handler in table]
