@@ -86,7 +86,7 @@ LAPTOP: dict[str, Any] = {
         "scikit-learn": "1.5.2",
         "scipy": "1.15.0",
     },
-    "gpu": {"available": False, "reason": "pynvml not installed"},
+    "gpu": {"available": False, "reason": "no NVIDIA driver"},
     "accelerators": {},
     "git": None,
 }

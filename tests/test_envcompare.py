@@ -94,6 +94,14 @@ def test_a_gpu_appearing_is_new() -> None:
     assert "GPU none -> NVIDIA H100 80GB HBM3" in found.verdict
 
 
+def test_a_live_record_where_nvml_could_not_tell_says_unknown_not_none() -> None:
+    live = {**LAPTOP, "gpu": {"available": False, "reason": "pynvml not installed"}}
+    found = compared(elsewhere(), live)
+    assert table(found)["GPU"] == ("NVIDIA H100 80GB HBM3", None, "unknown")
+    assert next(r for r in found.rows if r.kind == "gpu").live_text == "unknown"
+    assert "GPU" not in found.verdict
+
+
 def test_without_cell_ids_cells_are_matched_by_their_code() -> None:
     notebook = elsewhere(with_ids=False)
     assert all("id" not in cell for cell in notebook["cells"])

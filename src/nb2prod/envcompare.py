@@ -152,28 +152,30 @@ def compare(
         notices = [*(records.notices if records else ()), *notices]
         no_record = verdict(table, (), None, recorded=False)
         return Comparison(no_record, "unrecorded", None, table, notices=mv.unique(notices))
-    made, unrecorded = outputs_made(records, cells)
-    imported = _imported(records)
-    sources = tuple(
-        Source(env.id, _text(env.raw.get("recorded")), tuple(m.cell for m in items),
-               rows(env, current, found, imported.get(env.id)))
-        for env, items in by_environment(made)
-    )  # fmt: skip
+    sources, unrecorded = _sources(records, cells, current, found)
     newest = records.environments[sources[0].environment] if sources else records.current
     table = sources[0].rows if sources else rows(newest, current, found, None)
     state: State = "unrecorded" if newest is None else "same"
     if any(r.differs for r in table) or any(s.differences for s in sources) or len(sources) > 1:
         state = "different"
-    return Comparison(
-        verdict(table, sources, newest.id if newest else None),
-        state,
-        newest.id if newest is not None else None,
-        table,
-        sources,
-        _marked(sources),
-        tuple(unrecorded),
-        mv.unique([*records.notices, *notices]),
-    )
+    key = newest.id if newest is not None else None
+    return Comparison(verdict(table, sources, key), state, key, table, sources, _marked(sources),
+                      unrecorded, mv.unique([*records.notices, *notices]))  # fmt: skip
+
+
+def _sources(
+    records: Records, cells: Sequence[CodeCell], live: Environment, distributions: set[str]
+) -> tuple[tuple[Source, ...], tuple[CellRef, ...]]:
+    """The environments that made the cells' outputs, each compared with ``live``, the newest
+    first; and the cells whose run no record holds."""
+    made, unrecorded = outputs_made(records, cells)
+    imported = _imported(records)
+    sources = tuple(
+        Source(env.id, _text(env.raw.get("recorded")), tuple(m.cell for m in items),
+               rows(env, live, distributions, imported.get(env.id)))
+        for env, items in by_environment(made)
+    )  # fmt: skip
+    return sources, tuple(unrecorded)
 
 
 def _marked(sources: Sequence[Source]) -> tuple[Marked, ...]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from nb2prod.deps.requirement import canonical
+from nb2prod.recorder.gpu import NO_DRIVER, NO_GPU
 from nb2prod.records import Environment
 
 Status = Literal["same", "changed", "missing", "new", "unknown"]
@@ -31,6 +32,8 @@ MACHINE: Final[tuple[tuple[Kind, str], ...]] = (
 )
 #: Rows about the hardware: a difference there means another machine, not another install.
 HARDWARE: Final = frozenset({"cpu", "gpu", "driver", "cuda", "cudnn"})
+#: Why a record has no GPU, when that means there is none (not that NVML could not tell).
+NO_GPU_REASONS: Final = frozenset({NO_DRIVER, NO_GPU})
 
 
 class Unknown:
@@ -133,10 +136,12 @@ def machine_facts(env: Environment) -> dict[Kind, Fact]:
     }
     gpu = env.raw.get("gpu")
     available = gpu.get("available") if isinstance(gpu, Mapping) else None
+    gpu_kinds: tuple[Kind, ...] = ("gpu", "driver", "cuda", "cudnn")
     if not isinstance(gpu, Mapping) or not isinstance(available, bool):
-        return found | dict.fromkeys(("gpu", "driver", "cuda", "cudnn"), UNKNOWN)
-    if not available:
-        return found | dict.fromkeys(("gpu", "driver", "cuda", "cudnn"), ABSENT)
+        return found | dict.fromkeys(gpu_kinds, UNKNOWN)
+    if not available:  # none, or NVML could not tell (pynvml missing, an NVML error)
+        none = gpu.get("reason") in NO_GPU_REASONS
+        return found | dict.fromkeys(gpu_kinds, ABSENT if none else UNKNOWN)
     return found | {
         "gpu": gpu_model(gpu.get("devices")),
         "driver": _known(gpu.get("driver_version")),
