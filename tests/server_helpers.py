@@ -102,5 +102,6 @@ def execution(cell: dict[str, Any], count: int, env: str) -> dict[str, Any]:
         "session": "9a0b1c2d3e4f5a6b", "cell_id": cell["id"], "execution_count": count,
         "started": f"2026-11-22T10:16:4{count}Z", "duration_ms": 12.5, "status": "ok",
         "error": None, "source_hash": source_hash("".join(cell["source"])), "defined": ["x"],
-        "rebound": [], "deleted": [], "imports": [], "files": [], "seeds": [], "environment": env,
+        "rebound": [], "deleted": [], "imports": [], "files": [], "writes": [], "seeds": [],
+        "environment": env,
     }  # fmt: skip

@@ -109,6 +109,12 @@ function activate(
     notebook.deselectAll();
     notebook.mode = 'command';
     void notebook.scrollToCell(notebook.widgets[index], 'center');
+    // As the table of contents does: the notebook takes the keyboard, in command mode, so the
+    // next key is a notebook command and never typed into the cell's code.
+    requestAnimationFrame(() => {
+      notebook.mode = 'command';
+      notebook.node.focus();
+    });
   };
 
   const convert = async (

@@ -96,3 +96,9 @@ def active_cell(page: Page) -> dict[str, Any]:
 
 def cell_ids(page: Page) -> list[str]:
     return list(page.evaluate(f"() => {CURRENT}.content.widgets.map(cell => cell.model.id)"))
+
+
+#: A JavaScript function giving every cell's source, in order (call it: `(...)()`).
+CELL_SOURCES = (
+    f"(() => {CURRENT}.content.widgets.map(c => ({{source: c.model.sharedModel.getSource()}})))"
+)

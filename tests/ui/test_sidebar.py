@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 from labdriver import ARTIFACTS, USER_SETTINGS, Lab
 from labpage import (
+    CELL_SOURCES,
     SIDEBAR,
     active_cell,
     cell_ids,
@@ -79,10 +80,31 @@ def test_out_of_order_run_is_found_marked_and_leads_to_its_cell(page: Page, lab:
     expect(item).to_have_count(1, timeout=30_000)
     assert item.get_attribute("data-kind") in OUT_OF_ORDER_KINDS
     expect(item.locator(".nb2prod-severity")).to_have_text("error")
-    expect(item.locator(".nb2prod-finding-message")).to_contain_text("cell 4 [4]")
-    expect(item.locator(".nb2prod-finding-hint")).to_contain_text(
+    # One line each: the message and hint show once the finding is opened.
+    entry = sidebar.locator(".nb2prod-finding-entry").filter(
+        has=page.locator('.nb2prod-finding-item-error[data-cell="6"]')
+    )
+    expect(entry.locator(".nb2prod-finding-message")).to_have_count(0)
+    toggle = entry.locator(".nb2prod-finding-toggle")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(entry.locator(".nb2prod-finding-message")).to_contain_text("cell 4 [4]")
+    expect(entry.locator(".nb2prod-finding-message code").first).to_be_visible()  # `names`
+    expect(entry.locator(".nb2prod-finding-hint")).to_contain_text(
         re.compile("restart the kernel", re.IGNORECASE)
     )
+    expect(sidebar.locator(".nb2prod-verdict")).to_contain_text(
+        re.compile(r"Not reproducible: \d+ problems? in \d+ cells?")
+    )
+    # The severity filter hides what it is told to.
+    errors = sidebar.get_by_role("group", name="Show findings of severity").get_by_role(
+        "button", name=re.compile("^error")
+    )
+    errors.click()
+    expect(item).to_have_count(0)
+    errors.click()
+    expect(item).to_have_count(1)
     # The kernel recorded the runs, so the analysis says the record proves it.
     expect(item.locator(".nb2prod-badge-recorded")).to_have_text("recorded")
     expect(sidebar.locator(".nb2prod-verdict")).to_contain_text("Not reproducible")
@@ -105,6 +127,16 @@ def test_out_of_order_run_is_found_marked_and_leads_to_its_cell(page: Page, lab:
     item.click()
     ids = cell_ids(page)
     assert active_cell(page) == {"index": 5, "id": ids[5]}
+    # The notebook is left in command mode: a command key acts on the notebook (b inserts a
+    # cell below) and never lands in the cell's code.
+    sources = [c["source"] for c in page.evaluate(f"{CELL_SOURCES}()")]
+    page.keyboard.press("b")
+    page.wait_for_function(f"() => {CELL_SOURCES}().length === {len(sources) + 1}")
+    after = [c["source"] for c in page.evaluate(f"{CELL_SOURCES}()")]
+    assert after[:6] + after[7:] == sources
+    assert after[6] == ""
+    command(page, "notebook:delete-cell")
+    page.wait_for_function(f"() => {CELL_SOURCES}().length === {len(sources)}")
     page.evaluate("() => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0; }")
     item.focus()
     page.keyboard.press("Enter")
@@ -274,16 +306,32 @@ def test_convert_with_hidden_state_is_refused_with_the_findings(page: Page, lab:
     page.locator(SIDEBAR).get_by_role("button", name="Convert to package").click()
 
     toast = page.locator(".jp-Notification-Toast-error")
-    expect(toast).to_contain_text("Convert to package failed", timeout=60_000)
+    expect(toast).to_contain_text("Not converted", timeout=60_000)
+    expect(toast).to_contain_text("a fresh run would not give the outputs")
+    expect(toast).not_to_contain_text("allow_hidden_state")
     toast.get_by_role("button", name="Show details").click()
     dialog = page.locator(".jp-Dialog")
-    expect(dialog.locator("pre.nb2prod-details")).to_contain_text("code: refused")
-    expect(dialog.locator("pre.nb2prod-details")).to_contain_text("top_region")
+    details = dialog.locator("pre.nb2prod-details")
+    expect(details).to_contain_text("top_region")
+    expect(details).to_contain_text("What to do:")
+    expect(details).not_to_contain_text("code: refused")
     page.screenshot(path=str(ARTIFACTS / "convert-refused.png"))
     dialog.get_by_role("button", name="Close").click()
     expect(dialog).to_have_count(0)
     after = sorted(p.name for p in lab.root.iterdir() if p.name != ".ipynb_checkpoints")
     assert after == [n for n in before if n != ".ipynb_checkpoints"]
+
+    # Convert anyway, after a dialog that lists the problems, writes the package.
+    toast.get_by_role("button", name="Convert anyway…").dispatch_event("click")  # it animates
+    dialog = page.locator(".jp-Dialog")
+    expect(
+        dialog.get_by_role("list", name="Problems").get_by_role("listitem").first
+    ).to_be_visible()
+    dialog.locator(".jp-Dialog-footer").get_by_role("button", name="Convert anyway").click()
+    tree = (
+        page.locator(SIDEBAR).locator(".nb2prod-package").get_by_role("list", name="Package files")
+    )
+    expect(tree).to_be_visible(timeout=120_000)
 
 
 #: An environment record with a GPU, as FORMAT.md shows one (this machine has none to record).
