@@ -5,7 +5,14 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { ConvertEvent, IAnalysis, IExistingFolder, IFinding } from './tokens';
+import {
+  ConvertEvent,
+  IAnalysis,
+  IComparison,
+  IEnvironment,
+  IExistingFolder,
+  IFinding
+} from './tokens';
 
 /**
  * A failed request, with the server's error code and its full message; for
@@ -107,6 +114,27 @@ export async function analyze(
 ): Promise<IAnalysis> {
   const response = await request(settings, 'analyze', post({ path, content }));
   return (await response.json()) as IAnalysis;
+}
+
+export interface ICompareRequest {
+  path: string;
+  metadata: unknown;
+  cells: Array<{
+    id: string | null;
+    cell_type: string;
+    source: string;
+    execution_count: number | null;
+  }>;
+  live: IEnvironment;
+}
+
+/** POST /nb2prod/environment/compare: where the outputs were made, against the live kernel. */
+export async function compareEnvironment(
+  settings: ServerConnection.ISettings,
+  body: ICompareRequest
+): Promise<IComparison> {
+  const response = await request(settings, 'environment/compare', post(body));
+  return (await response.json()) as IComparison;
 }
 
 export interface IConvertRequest {

@@ -10,6 +10,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { Analyzer } from './analysis';
 import { asApiError } from './api';
 import { KernelRecorder } from './comm/recorder';
+import { Comparer } from './compare';
 import { Sidebar } from './components/Sidebar';
 import { convertNotebook } from './convert';
 import { findCellIndex } from './markers';
@@ -69,7 +70,9 @@ function activate(
       return;
     }
     const analyzer = panel ? new Analyzer(panel, serverSettings, settings.analyzeDelay) : null;
-    model.setNotebook(panel, panel ? (recorders.get(panel) ?? null) : null, analyzer);
+    const recorder = panel ? (recorders.get(panel) ?? null) : null;
+    const comparer = panel && recorder ? new Comparer(panel, recorder, serverSettings) : null;
+    model.setNotebook(panel, recorder, analyzer, comparer);
   };
 
   const ready = loadSettings(registry, changed => {
@@ -179,6 +182,16 @@ function activate(
 
   const sidebar = new Sidebar(model, {
     selectFinding,
+    selectCell: (number: number) =>
+      selectFinding({
+        kind: 'cell',
+        severity: 'info',
+        cell: number,
+        cell_id: null,
+        line: 1,
+        message: '',
+        hint: ''
+      }),
     convert: () => void convert(model.panel),
     openPackageFile
   });

@@ -8,7 +8,8 @@ import { VDomModel } from '@jupyterlab/ui-components';
 import { Analyzer, IAnalysisState } from './analysis';
 import { ApiError } from './api';
 import { KernelRecorder } from './comm/recorder';
-import { ConvertDone } from './tokens';
+import { Comparer } from './compare';
+import { ConvertDone, IComparison } from './tokens';
 
 export interface IConversionState {
   running: boolean;
@@ -34,6 +35,11 @@ export class SidebarModel extends VDomModel {
     return this._analyzer?.state ?? { running: false, result: null, error: null };
   }
 
+  /** Where the notebook's outputs were made against the live kernel; null before an answer. */
+  get comparison(): IComparison | null {
+    return this._comparer?.comparison ?? null;
+  }
+
   get conversion(): IConversionState {
     return this._conversion;
   }
@@ -42,16 +48,20 @@ export class SidebarModel extends VDomModel {
   setNotebook(
     panel: NotebookPanel | null,
     recorder: KernelRecorder | null,
-    analyzer: Analyzer | null
+    analyzer: Analyzer | null,
+    comparer: Comparer | null = null
   ): void {
     this._recorder?.changed.disconnect(this._emit, this);
     this._panel?.context.pathChanged.disconnect(this._emit, this);
     this._analyzer?.dispose();
+    this._comparer?.dispose();
     this._panel = panel;
     this._recorder = recorder;
     this._analyzer = analyzer;
+    this._comparer = comparer;
     recorder?.changed.connect(this._emit, this);
     analyzer?.changed.connect(this._emit, this);
+    comparer?.changed.connect(this._emit, this);
     panel?.context.pathChanged.connect(this._emit, this);
     this._emit();
   }
@@ -71,6 +81,7 @@ export class SidebarModel extends VDomModel {
       return;
     }
     this._analyzer?.dispose();
+    this._comparer?.dispose();
     super.dispose();
   }
 
@@ -79,6 +90,7 @@ export class SidebarModel extends VDomModel {
   }
 
   private _analyzer: Analyzer | null = null;
+  private _comparer: Comparer | null = null;
   private _conversion: IConversionState = IDLE;
   private _panel: NotebookPanel | null = null;
   private _recorder: KernelRecorder | null = null;

@@ -158,3 +158,38 @@ export type ConvertEvent =
   | { type: 'error'; code: string; message: string; folder?: IExistingFolder };
 
 export type ConvertDone = Extract<ConvertEvent, { type: 'done' }>;
+
+/** One row of the environment comparison (API.md, POST /nb2prod/environment/compare). */
+export interface IComparisonRow {
+  label: string;
+  kind: 'python' | 'cpu' | 'gpu' | 'driver' | 'cuda' | 'cudnn' | 'package';
+  recorded: string | null;
+  live: string | null;
+  status: 'same' | 'changed' | 'missing' | 'new' | 'unknown';
+  recorded_text: string;
+  live_text: string;
+}
+
+export interface IComparisonCell {
+  number: number;
+  id: string | null;
+}
+
+/** Where the open notebook's outputs were made, against the live kernel. */
+export interface IComparison {
+  verdict: string;
+  state: 'same' | 'different' | 'unrecorded';
+  environment: string | null;
+  differences: number;
+  rows: IComparisonRow[];
+  sources: Array<{
+    environment: string;
+    recorded: string | null;
+    cells: IComparisonCell[];
+    differences: number;
+    rows: IComparisonRow[];
+  }>;
+  marked: Array<IComparisonCell & { environment: string; reasons: Array<'differs' | 'mixed'> }>;
+  unrecorded: IComparisonCell[];
+  notices: Array<{ what: string; reason: string }>;
+}

@@ -37,9 +37,6 @@ def tree_order(paths: list[str]) -> list[str]:
     return sorted(paths, key=lambda p: [(0, part) for part in p.split("/")[:-1]] + [(1, p)])
 
 
-GPU_REASONS = re.compile(r"none: (pynvml not installed|no NVIDIA driver|no NVIDIA GPU|NVML error)")
-
-
 TEST_SETTINGS = USER_SETTINGS["nb2prod/plugin.jupyterlab-settings"]
 
 #: What the analysis calls a cell that ran before a cell above it changed what it read: inferred
@@ -144,13 +141,23 @@ def test_out_of_order_run_is_found_marked_and_leads_to_its_cell(page: Page, lab:
         "() => window.jupyterapp.shell.currentWidget.content.activeCellIndex === 5", timeout=10_000
     )
 
-    # The environment card: the kernel's Python, the notebook's import, why there is no GPU.
+    # The environment card: recorded here, so the same as the kernel now, row by row: the
+    # kernel's Python and the notebook's import.
     card = sidebar.locator(".nb2prod-env")
     expect(card.locator(".nb2prod-badge-live")).to_have_text("live")
+    expect(card.locator(".nb2prod-compare-verdict")).to_have_text(
+        "Outputs made in this environment"
+    )
     python = ".".join(map(str, sys.version_info[:3]))
-    expect(card.locator(".nb2prod-env-python")).to_have_text(f"{python} (CPython)")
-    expect(card.locator(".nb2prod-env-packages")).to_contain_text(f"pandas {version('pandas')}")
-    expect(card.locator(".nb2prod-env-gpu")).to_have_text(GPU_REASONS)
+    python_row = card.locator('.nb2prod-compare-row[data-kind="python"]')
+    expect(python_row).to_have_attribute("data-status", "same")
+    expect(python_row.locator("td").last).to_have_text(python)
+    pandas = card.locator('.nb2prod-compare-row[data-kind="package"]').filter(has_text="pandas")
+    expect(pandas.locator("td").last).to_have_text(version("pandas"))
+    expect(card.locator('.nb2prod-compare-row[data-status="changed"]')).to_have_count(0)
+    # no GPU here: a recorded fact on both sides, not a difference
+    gpu = card.locator('.nb2prod-compare-row[data-kind="gpu"]')
+    expect(gpu.locator("td").last).to_have_text(re.compile("^(none|unknown)$"))
 
     photograph(page, "light")
 
@@ -430,3 +437,37 @@ def test_with_the_recorder_off_the_saved_environment_shows_and_nothing_is_record
         expect(card.locator(".nb2prod-badge-live")).to_have_count(0)
     finally:
         lab.put_settings("nb2prod:plugin", TEST_SETTINGS)
+
+
+def test_a_notebook_recorded_elsewhere_shows_what_differs_from_the_kernel_now(
+    page: Page, lab: Lab
+) -> None:
+    """Saved records say the outputs were made on an H100 with scikit-learn 1.5.2; the kernel
+    here has no GPU and another scikit-learn: the card says so row by row and marks the cell."""
+    with_saved_records(lab.root / "iris_model.ipynb")
+    open_notebook(page, lab, "iris_model.ipynb")
+    card = page.locator(SIDEBAR).locator(".nb2prod-env")
+    verdict = card.locator(".nb2prod-compare-verdict")
+    expect(verdict).to_contain_text("Outputs made on another machine", timeout=30_000)
+    gpu = card.locator('.nb2prod-compare-row[data-kind="gpu"]')
+    expect(gpu).to_have_attribute("data-status", "missing")
+    expect(gpu).to_contain_text("NVIDIA H100 80GB HBM3")
+    # the notebook imports sklearn: its distribution, recorded beside installed
+    sklearn = card.locator('.nb2prod-compare-row[data-kind="package"]').filter(
+        has_text="scikit-learn"
+    )
+    expect(sklearn).to_have_attribute("data-status", "changed")
+    expect(sklearn).to_contain_text("1.5.2")
+    expect(sklearn).to_contain_text(version("scikit-learn"))
+    # Differences come first, and the cell whose outputs the H100 made is marked.
+    first = card.locator(".nb2prod-compare-row").first
+    assert first.get_attribute("data-status") in ("changed", "missing", "new")
+    expect(cells(page).nth(1)).to_have_class(re.compile(r"\bnb2prod-env-other\b"))
+    expect(cells(page).nth(0)).not_to_have_class(re.compile(r"\bnb2prod-env-other\b"))
+    card.get_by_role("button", name="cell 2").click()
+    assert active_cell(page)["index"] == 1
+    for theme, name in (("JupyterLab Light", "light"), ("JupyterLab Dark", "dark")):
+        command(page, "apputils:change-theme", {"theme": theme})
+        page.wait_for_function(f"() => document.body.dataset.jpThemeName === '{theme}'")
+        card.screenshot(path=str(ARTIFACTS / f"environment-compare-{name}.png"))
+    command(page, "apputils:change-theme", {"theme": "JupyterLab Light"})

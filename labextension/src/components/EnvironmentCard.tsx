@@ -1,8 +1,9 @@
 import * as React from 'react';
 
 import { RecorderStatus } from '../comm/recorder';
+import { visibleRows } from '../comparison';
 import { cpuSummary, formatBytes, gpuSummary, keyPackages, pythonSummary } from '../environment';
-import { IEnvironment, IExecution } from '../tokens';
+import { IComparison, IEnvironment, IExecution } from '../tokens';
 
 export interface IEnvironmentCardProps {
   /** What the kernel reports now, over the comm. */
@@ -12,6 +13,10 @@ export interface IEnvironmentCardProps {
   status: RecorderStatus | null;
   history: readonly IExecution[];
   cellSources: readonly string[];
+  /** Where the outputs were made against the live kernel (the server's comparison). */
+  comparison: IComparison | null;
+  /** Go to a cell, by its 1-based number. */
+  onCell: (number: number) => void;
 }
 
 function statusText(status: RecorderStatus | null): string {
@@ -65,7 +70,9 @@ export function EnvironmentCard(props: IEnvironmentCardProps): JSX.Element {
       >
         {statusText(props.status)}
       </p>
-      {env ? (
+      {props.comparison && props.comparison.state !== 'unrecorded' ? (
+        <Comparison comparison={props.comparison} onCell={props.onCell} />
+      ) : env ? (
         <EnvironmentRows env={env} history={props.history} cellSources={props.cellSources} />
       ) : (
         <p className="nb2prod-empty">
@@ -112,5 +119,86 @@ function EnvironmentRows(props: {
         {gpu.detail && <div className="nb2prod-env-gpu-detail">{gpu.detail}</div>}
       </Row>
     </dl>
+  );
+}
+
+/** The verdict without its list of differences, which the table shows row by row. */
+function headline(verdict: string): string {
+  const cut = verdict.indexOf(' (');
+  return cut > 0 ? verdict.slice(0, cut) : verdict;
+}
+
+/** The recorded environment beside the live one, row by row, differences first. */
+function Comparison(props: {
+  comparison: IComparison;
+  onCell: (number: number) => void;
+}): JSX.Element {
+  const { comparison } = props;
+  const [expanded, setExpanded] = React.useState(false);
+  const { shown, hidden } = visibleRows(comparison.rows, expanded);
+  const marked = comparison.marked;
+  return (
+    <div className="nb2prod-compare" data-state={comparison.state}>
+      <p
+        className={`nb2prod-compare-verdict nb2prod-compare-${comparison.state}`}
+        role="status"
+        title={comparison.verdict}
+      >
+        {headline(comparison.verdict)}
+      </p>
+      <table className="nb2prod-compare-table" aria-label="Recorded and live environment">
+        <thead>
+          <tr>
+            <th scope="col"></th>
+            <th scope="col" title="What the notebook's outputs were made with">
+              recorded
+            </th>
+            <th scope="col" title="What the kernel runs on now">
+              now
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map(row => (
+            <tr
+              key={`${row.kind}:${row.label}`}
+              className={`nb2prod-compare-row nb2prod-compare-${row.status}`}
+              data-kind={row.kind}
+              data-status={row.status}
+            >
+              <th scope="row">{row.label}</th>
+              <td>{row.recorded_text}</td>
+              <td>{row.live_text}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {(hidden > 0 || expanded) && (
+        <button
+          className="nb2prod-link-button nb2prod-compare-more"
+          aria-expanded={expanded}
+          onClick={() => setExpanded(!expanded)}
+        >
+          {expanded ? 'fewer' : `+${hidden} more`}
+        </button>
+      )}
+      {marked.length > 0 && (
+        <p className="nb2prod-compare-cells">
+          Outputs from another environment:{' '}
+          {marked.map((cell, i) => (
+            <React.Fragment key={cell.number}>
+              {i > 0 && ', '}
+              <button
+                className="nb2prod-link-button"
+                title={cell.reasons.includes('mixed') ? 'made in an older environment' : undefined}
+                onClick={() => props.onCell(cell.number)}
+              >
+                cell {cell.number}
+              </button>
+            </React.Fragment>
+          ))}
+        </p>
+      )}
+    </div>
   );
 }

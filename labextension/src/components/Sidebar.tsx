@@ -11,6 +11,8 @@ import { FindingsList } from './FindingsList';
 
 export interface ISidebarActions {
   selectFinding: (finding: IFinding) => void;
+  /** Go to a cell by its 1-based number. */
+  selectCell: (number: number) => void;
   convert: () => void;
   /** Open a file of the converted package (path relative to the package folder). */
   openPackageFile: (path: string) => void;
@@ -59,6 +61,8 @@ export class Sidebar extends VDomRenderer<SidebarModel> {
           status={recorder?.status ?? null}
           history={recorder?.history ?? []}
           cellSources={notebook ? cellSources(notebook) : []}
+          comparison={this.model.comparison}
+          onCell={this._actions.selectCell}
         />
         <FindingsList analysis={analysis} onSelect={this._actions.selectFinding} />
       </div>
