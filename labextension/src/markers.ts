@@ -48,9 +48,11 @@ export function applyMarkers(notebook: Notebook, findings: IFinding[]): void {
     const badge = document.createElement('span');
     badge.className = `${BADGE_CLASS} ${BADGE_CLASS}-${severity}`;
     badge.textContent = severity === 'info' ? 'i' : '!';
-    badge.title = own.map(f => `nb2prod ${f.severity} (${f.kind}): ${f.message}`).join('\n');
-    badge.setAttribute('role', 'img');
-    badge.setAttribute('aria-label', `nb2prod: ${own.length} finding(s), worst ${severity}`);
+    const text = own.map(f => `nb2prod ${f.severity} (${f.kind}): ${f.message}`).join('\n');
+    badge.dataset.tip = text; // shown on hover and on keyboard focus (base.css)
+    badge.tabIndex = 0;
+    badge.setAttribute('role', 'note');
+    badge.setAttribute('aria-label', `nb2prod, ${own.length} finding(s): ${text}`);
     node.appendChild(badge);
   });
 }

@@ -110,12 +110,20 @@ def test_out_of_order_run_is_found_marked_and_leads_to_its_cell(page: Page, lab:
         re.compile(r"nb2prod-finding-item-error")
     )
 
-    # The cell carries the marker: a class on its node and a badge whose title says why.
+    # The cell carries the marker: a class on its node and a badge that says why, on hover and
+    # on keyboard focus, left of the code: clear of the cell's toolbar on the right.
     marked = cells(page).nth(5)
     expect(marked).to_have_class(re.compile(r"\bnb2prod-finding-error\b"))
-    expect(marked.locator(".nb2prod-cell-badge")).to_have_attribute(
-        "title", re.compile("|".join(OUT_OF_ORDER_KINDS))
-    )
+    badge = marked.locator(".nb2prod-cell-badge")
+    expect(badge).to_have_attribute("data-tip", re.compile("|".join(OUT_OF_ORDER_KINDS)))
+    expect(badge).to_have_attribute("tabindex", "0")
+    box, cell_box = badge.bounding_box(), marked.bounding_box()
+    assert box is not None
+    assert cell_box is not None
+    assert box["x"] < cell_box["x"] + 40
+    badge.focus()
+    tip = badge.evaluate("b => getComputedStyle(b, '::after').content")
+    assert re.search("|".join(OUT_OF_ORDER_KINDS), tip), tip
     expect(cells(page).nth(1)).not_to_have_class(re.compile(r"nb2prod-finding"))
 
     # A click on the finding makes its cell the active one; so does Enter on a focused one.
