@@ -12,6 +12,10 @@ Cell = tuple[str, int | None] | tuple[str, int | None, dict[str, Any]]
 
 
 def notebook(*cells: Cell, version: str = "3.11.7") -> Report:
+    return check_notebook(from_dict(_raw(*cells, version=version), "memory.ipynb"))
+
+
+def _raw(*cells: Cell, version: str = "3.11.7") -> dict[str, Any]:
     raw_cells = []
     for index, cell in enumerate(cells):
         source, count = cell[0], cell[1]
@@ -32,7 +36,7 @@ def notebook(*cells: Cell, version: str = "3.11.7") -> Report:
         "metadata": {"language_info": {"name": "python", "version": version}},
         "cells": raw_cells,
     }
-    return check_notebook(from_dict(raw, "memory.ipynb"))
+    return raw
 
 
 def printed(text: str) -> dict[str, Any]:
@@ -226,44 +230,32 @@ def test_placeholder_credentials_are_not_secrets() -> None:
     assert kinds(notebook(("password = 'hunter2-correct-horse'", 1))) == {"hard-coded-secret"}
 
 
-def test_values_read_back_from_a_file_of_random_draws_are_random_too() -> None:
+def tainted(*sources: str) -> set[int]:
+    """The cells whose values depend on unseeded draws, for cells run in order."""
     from nb2prod.analysis import analyse_notebook
     from nb2prod.analysis.randomness import random_draws
 
-    raw = {
-        "nbformat": 4, "nbformat_minor": 5, "metadata": {"language_info": {"name": "python"}},
-        "cells": [
-            {"cell_type": "code", "id": f"c{i}", "source": source, "execution_count": i + 1,
-             "metadata": {}, "outputs": []}
-            for i, source in enumerate([
-                "import numpy as np\nM = np.random.rand(3, 3)",
-                "np.save('m.npy', M)",
-                "np.load('m.npy')",
-                "np.load('other.npy')",
-            ])
-        ],
-    }  # fmt: skip
-    tainted = random_draws(analyse_notebook(from_dict(raw, "memory.ipynb"))).tainted
-    assert tainted == {1, 2, 3}
+    cells: list[Cell] = [(source, i + 1) for i, source in enumerate(sources)]
+    loaded = from_dict(_raw(*cells), "memory.ipynb")
+    return random_draws(analyse_notebook(loaded)).tainted
+
+
+def test_values_read_back_from_a_file_of_random_draws_are_random_too() -> None:
+    found = tainted(
+        "import numpy as np\nM = np.random.rand(3, 3)",
+        "np.save('m.npy', M)",
+        "np.load('m.npy')",
+        "np.load('other.npy')",
+    )
+    assert found == {1, 2, 3}
 
 
 def test_a_function_defined_before_the_drawing_one_it_calls_draws_too() -> None:
-    from nb2prod.analysis import analyse_notebook
-    from nb2prod.analysis.randomness import random_draws
-
-    raw = {
-        "nbformat": 4, "nbformat_minor": 5, "metadata": {"language_info": {"name": "python"}},
-        "cells": [
-            {"cell_type": "code", "id": f"c{i}", "source": source, "execution_count": i + 1,
-             "metadata": {}, "outputs": []}
-            for i, source in enumerate([
-                "def test(n):\n    return all(pow(a, n - 1, n) == 1 for a in sample(2, n))",
-                "import random\ndef sample(a, b):\n    return [random.randrange(a, b)]",
-                "def percent(ns):\n    return sum(map(test, ns))",
-                "percent([561] * 100)",
-                "len('unrelated')",
-            ])
-        ],
-    }  # fmt: skip
-    tainted = random_draws(analyse_notebook(from_dict(raw, "memory.ipynb"))).tainted
-    assert tainted == {2, 4}  # 4 calls percent -> test -> sample, defined in that order
+    found = tainted(
+        "def test(n):\n    return all(pow(a, n - 1, n) == 1 for a in sample(2, n))",
+        "import random\ndef sample(a, b):\n    return [random.randrange(a, b)]",
+        "def percent(ns):\n    return sum(map(test, ns))",
+        "percent([561] * 100)",
+        "len('unrelated')",
+    )
+    assert found == {2, 4}  # 4 calls percent -> test -> sample, defined in that order
