@@ -12,7 +12,7 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 const TITLES: Record<string, string> = {
   'out-of-order': 'Ran out of order',
   'stale-output': 'Output from older code',
-  'stale-input': 'Data changed since the run',
+  'stale-input': 'Input changed since it ran',
   'changed-data': 'Data file changed',
   'use-before-define': 'Used before defined',
   'undefined-name': 'Name never defined',

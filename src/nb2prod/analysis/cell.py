@@ -10,6 +10,7 @@ import warnings
 from collections import OrderedDict
 
 from nb2prod.analysis.facts import CellFacts, Note, Pos
+from nb2prod.analysis.filepaths import path_calls
 from nb2prod.analysis.ipython import ParseFailure, parse_cell
 from nb2prod.analysis.star import star_names
 from nb2prod.analysis.visitor import CellVisitor
@@ -61,6 +62,7 @@ def _analyse(source: str, notebook_dir: str) -> CellFacts:
     )
     try:
         visitor.visit_all(parsed.tree.body)
+        facts.file_paths = path_calls(parsed.tree)
     except RecursionError:  # Python compiles it, but nb2prod's walk cannot go that deep
         facts = CellFacts()
         facts.syntax_error = Note(TOO_DEEP, Pos(1, 0), "code nested too deeply to analyse")

@@ -81,6 +81,8 @@ class CellFacts:
     opaque: list[Note] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     random_uses: list[RandomUse] = field(default_factory=list)
+    #: (path, whether written) for each call naming a file by a literal (``filepaths``)
+    file_paths: list[tuple[str, bool]] = field(default_factory=list)
     syntax_error: Note | None = None
 
     @property

@@ -6,9 +6,6 @@ from __future__ import annotations
 import ast
 import os
 
-from nb2prod.analysis.context import Analysed
-from nb2prod.analysis.ipython import ParseFailure, parse_cell
-
 #: Calls that write the file their first argument names (``np.save("m.npy", m)``,
 #: ``df.to_csv("out.csv")``, ``fig.savefig("plot.png")``).
 _WRITERS = frozenset({
@@ -19,13 +16,9 @@ _WRITERS = frozenset({
 })  # fmt: skip
 
 
-def path_calls(cell: Analysed) -> list[tuple[str, bool]]:
+def path_calls(tree: ast.Module) -> list[tuple[str, bool]]:
     """(normalized relative path, whether the call writes it) for each call whose first
-    argument is a path literal, in the cell's order; none when the cell does not parse."""
-    try:
-        tree = parse_cell(cell.cell.source).tree
-    except ParseFailure:
-        return []
+    argument is a path literal, in the cell's order (``CellFacts.file_paths`` keeps them)."""
     found: list[tuple[str, bool]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):

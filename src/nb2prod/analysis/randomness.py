@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass, field
 
 from nb2prod.analysis.context import Analysed
-from nb2prod.analysis.filepaths import path_calls
 from nb2prod.magic_table import unstable_output
 
 #: A number a random draw would change: one with a fractional part.
@@ -47,7 +46,7 @@ def random_draws(code: list[Analysed]) -> Draws:
                 families.add(use.family)
         if unseeded:
             draws.flagged.append((cell, unseeded, families))
-        files = path_calls(cell) if unseeded or names else []
+        files = cell.facts.file_paths
         if unseeded or set(cell.facts.reads) & names or {p for p, _ in files} & paths:
             names |= set(cell.facts.defines) - {i.bound for i in cell.facts.imports}
             paths |= {path for path, writes in files if writes}

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 
 from nb2prod.analysis.context import Analysed
-from nb2prod.analysis.filepaths import path_calls
 from nb2prod.records import Records
 
 
@@ -25,7 +24,7 @@ def produced_files(code: list[Analysed], records: Records | None) -> set[str]:
             made.update(p for w in execution.writes if (p := os.path.normpath(w)) not in read)
     seen: set[str] = set()
     for cell in code:
-        for path, writes in path_calls(cell):
+        for path, writes in cell.facts.file_paths:
             if writes and path not in seen:
                 made.add(path)
             seen.add(path)
