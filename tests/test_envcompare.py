@@ -42,8 +42,8 @@ def test_a_notebook_recorded_on_an_h100_against_a_cpu_laptop() -> None:
     assert found.environment == H100["id"]
     assert found.verdict == (
         "Outputs made on another machine: 7 differences (numpy 1.26.4 -> 2.4.6, "
-        "GPU NVIDIA H100 80GB HBM3 -> none, CUDA 12.4 -> none, Python 3.11.9 -> 3.12.3, "
-        "and 3 more)"
+        "GPU NVIDIA H100 80GB HBM3 -> none (no NVIDIA driver), CUDA 12.4 -> none, "
+        "Python 3.11.9 -> 3.12.3, and 3 more)"
     )
     assert [(m.cell.number, m.reasons) for m in found.marked] == [
         (2, ("differs",)), (3, ("differs",)), (5, ("differs",)), (6, ("differs",))
@@ -91,14 +91,15 @@ def test_the_same_environment_gives_no_difference() -> None:
 def test_a_gpu_appearing_is_new() -> None:
     found = compared(elsewhere(env=LAPTOP), H100)
     assert table(found)["GPU"] == (None, "NVIDIA H100 80GB HBM3", "new")
-    assert "GPU none -> NVIDIA H100 80GB HBM3" in found.verdict
+    assert "GPU none (no NVIDIA driver) -> NVIDIA H100 80GB HBM3" in found.verdict
 
 
 def test_a_live_record_where_nvml_could_not_tell_says_unknown_not_none() -> None:
     live = {**LAPTOP, "gpu": {"available": False, "reason": "pynvml not installed"}}
     found = compared(elsewhere(), live)
     assert table(found)["GPU"] == ("NVIDIA H100 80GB HBM3", None, "unknown")
-    assert next(r for r in found.rows if r.kind == "gpu").live_text == "unknown"
+    gpu = next(r for r in found.rows if r.kind == "gpu")
+    assert gpu.live_text == "unknown (pynvml not installed)"
     assert "GPU" not in found.verdict
 
 

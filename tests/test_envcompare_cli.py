@@ -106,7 +106,7 @@ def test_the_same_notebook_recorded_on_an_h100_differs(recorded_here: Path, tmp_
     gpu = next(r for r in data["rows"] if r["label"] == "GPU")
     assert gpu == {"label": "GPU", "kind": "gpu", "recorded": "NVIDIA H100 80GB HBM3",
                    "live": None, "status": "missing", "recorded_text": "NVIDIA H100 80GB HBM3",
-                   "live_text": "none"}  # fmt: skip
+                   "live_text": "none (no NVIDIA driver)"}  # fmt: skip
 
 
 def test_json_of_a_notebook_without_record(tmp_path: Path) -> None:

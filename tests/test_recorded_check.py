@@ -69,10 +69,16 @@ def check(
     cells: Sequence[Any],
     history: Sequence[dict[str, Any]] | None,
     lost: Sequence[str] = (),
+    ids: bool = True,
 ) -> Report:
     """Write the notebook (with records unless ``history`` is None) and check it from disk;
-    ``lost`` is code that ran and is in no cell now, saved in the records' ``sources``."""
+    ``lost`` is code that ran and is in no cell now, saved in the records' ``sources``.
+    ``ids=False`` saves it as nbformat 4.4, whose cells keep no ids (most notebooks in the wild)."""
     notebook = new_notebook(cells=list(cells))
+    if not ids:
+        notebook.nbformat_minor = 4
+        for each in notebook.cells:
+            each.pop("id", None)
     notebook.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -281,11 +287,9 @@ def test_a_cell_above_binding_a_read_name_again_makes_the_output_stale(tmp_path:
     assert "cell 1 [3] bound again `data`" in finding.message
     assert "stored output shows the old value" in finding.message
     assert finding.line == 1
-    # the inferred stale-output gave way (the gap in the counts stays an inferred re-executed)
-    assert [(f.kind, f.proof) for f in report.findings] == [
-        ("re-executed", "inferred"),
-        ("stale-input", "recorded"),
-    ]
+    # the inferred stale-output gave way, and so did the inferred re-executed: the records
+    # explain the gap in the counts (cell 1 ran twice, harmlessly)
+    assert [(f.kind, f.proof) for f in report.findings] == [("stale-input", "recorded")]
     assert not report.reproducible
 
 
@@ -325,7 +329,7 @@ def test_code_from_a_deleted_cell_that_a_cell_read_is_an_error(tmp_path: Path) -
     report = check(tmp_path, cells, history, ["x = 41\n"])
     finding = only(report, "recorded-lost-code")
     assert (finding.severity, finding.cell, finding.cell_id) == (Severity.ERROR, 2, "b")
-    assert "code a cell since deleted ran (`x = 41`) bound `x`" in finding.message
+    assert "code in a cell since deleted (`x = 41`, run [1]) bound `x`" in finding.message
     assert "cell 2 [2]'s last run read `x` from it" in finding.message
     assert finding.message.endswith(PROVEN)
     assert "Restore the code" in finding.hint
@@ -340,7 +344,7 @@ def test_code_of_an_edited_cell_that_a_cell_read_is_an_error_on_the_edited_cell(
     report = check(tmp_path, cells, history, ["x = 1"])
     finding = only(report, "recorded-lost-code")
     assert (finding.severity, finding.cell, finding.cell_id) == (Severity.ERROR, 1, "a")
-    assert "the code cell 1 [1] ran before it was edited (`x = 1`)" in finding.message
+    assert "cell 1's code before it was edited (`x = 1`, run [1])" in finding.message
 
 
 def test_lost_code_set_again_by_code_in_the_notebook_is_only_info(tmp_path: Path) -> None:
@@ -403,7 +407,99 @@ def test_versions_of_one_edited_cell_make_one_finding(tmp_path: Path) -> None:
         ran("b", "print(x)", 4),
     ]
     finding = only(check(tmp_path, cells, history, ["x = 1", "x = 2"]), "recorded-lost-code")
-    assert "(`x = 2`, the last of 2 versions)" in finding.message
+    assert "(`x = 2`, the last of 2 versions, runs [1], [2])" in finding.message
+
+
+# --- notebooks without cell ids: the history says which cell an id was ----------------------
+
+FX = "fx_rate = 1.1"
+FX_NEW = "fx_rate = 1.2"
+TOTAL = "total = 100 * fx_rate\nprint(total)"
+
+
+def test_without_ids_an_edited_and_re_run_cell_is_the_edited_cell_not_a_deleted_one(
+    tmp_path: Path,
+) -> None:
+    """Edit a parameter cell and run it again, not the cell below: one error, on the reader."""
+    cells = [cell("x", FX_NEW, 3), cell("y", TOTAL, 2, "110.00000000000001\n")]
+    history = [
+        ran("j1", FX, 1, defined=["fx_rate"]),
+        ran("j2", TOTAL, 2, defined=["total"]),
+        ran("j1", FX_NEW, 3, rebound=["fx_rate"]),
+    ]
+    report = check(tmp_path, cells, history, [FX], ids=False)
+    assert [(f.kind, f.severity, f.cell) for f in report.findings] == [
+        ("recorded-lost-code", Severity.INFO, 1),
+        ("stale-input", Severity.ERROR, 2),
+    ]
+    lost = only(report, "recorded-lost-code")
+    assert "cell 1's code before it was edited (`fx_rate = 1.1`, run [1])" in lost.message
+    assert "Run cell 2 [2] again" in lost.hint
+    assert "cell 1 [3] bound again `fx_rate`" in only(report, "stale-input").message
+
+
+def test_without_ids_an_edited_cell_not_run_since_is_found_by_its_count(tmp_path: Path) -> None:
+    cells = [cell("x", FX_NEW, 1), cell("y", TOTAL, 2, "110.00000000000001\n")]
+    history = [ran("j1", FX, 1, defined=["fx_rate"]), ran("j2", TOTAL, 2, defined=["total"])]
+    report = check(tmp_path, cells, history, [FX], ids=False)
+    finding = only(report, "recorded-lost-code")
+    assert (finding.severity, finding.cell) == (Severity.ERROR, 1)
+    assert "cell 1's code before it was edited" in finding.message
+    assert "cell 2 [2]'s last run read `fx_rate` from it" in finding.message
+    # the edited cell still sets fx_rate: the fix is to run it, not to restore anything
+    assert finding.hint.startswith("Run cell 1 [1] and then cell 2 [2] again")
+    assert "deleted" not in finding.message
+
+
+def test_without_ids_a_notebook_reopened_and_run_in_order_is_clean(tmp_path: Path) -> None:
+    """Each opening gives the cells new ids; the code still places every run."""
+    cells = [cell("x", FX, 1), cell("y", TOTAL, 2, "110.00000000000001\n")]
+    history = [
+        ran("j1", FX, 1, defined=["fx_rate"]),
+        ran("j2", TOTAL, 2, defined=["total"]),
+        ran("k1", FX, 1, session="s2", defined=["fx_rate"]),
+        ran("k2", TOTAL, 2, session="s2", defined=["total"]),
+    ]
+    assert check(tmp_path, cells, history, ids=False).findings == ()
+
+
+def test_a_deleted_cell_stays_deleted_when_its_id_never_ran_current_code(tmp_path: Path) -> None:
+    cells = [cell("x", FX, 2), cell("y", TOTAL, 3, "110.00000000000001\n")]
+    history = [
+        ran("j0", "rate = 2", 1, defined=["rate"]),
+        ran("j1", FX, 2, defined=["fx_rate"]),
+        ran("j2", TOTAL, 3, defined=["total"]),
+    ]
+    finding = only(check(tmp_path, cells, history, ["rate = 2"], ids=False), "recorded-lost-code")
+    assert "code in a cell since deleted (`rate = 2`, run [1])" in finding.message
+
+
+# --- re-executed, proven: which cell ran again, and whether it mattered ----------------------
+
+APPEND = "x.append(1)\nprint(x)"
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [
+        (["a", "b", "b"], [("re-executed", Severity.ERROR, 2, "recorded")]),
+        (["a", "b", "a", "b"], []),  # cell 1 reset `x` in between: harmless
+        (["a", "a", "b"], []),  # `x = []` twice changes nothing
+    ],
+)
+def test_the_records_say_which_cell_ran_again_and_whether_it_mattered(
+    tmp_path: Path, order: list[str], expected: list[tuple[str, Severity, int, str]]
+) -> None:
+    code = {"a": "x = []", "b": APPEND}
+    history = [
+        ran(c, code[c], n, defined=["x"] if c == "a" else ()) for n, c in enumerate(order, 1)
+    ]
+    last = {c: n for n, c in enumerate(order, 1)}
+    cells = [cell("a", code["a"], last["a"]), cell("b", APPEND, last["b"], "[1, 1]\n")]
+    report = check(tmp_path, cells, history)
+    assert [(f.kind, f.severity, f.cell, f.proof) for f in report.findings] == expected
+    if expected:
+        assert "cell 2 [3] ran 2 times with nothing resetting `x`" in report.findings[0].message
 
 
 # --- data files that changed since they were read --------------------------------------------

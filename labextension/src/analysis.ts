@@ -67,7 +67,9 @@ export class Analyzer implements IDisposable {
     }
     this._setState({ ...this._state, running: true });
     try {
-      const notebook = slimNotebook(content.model.toJSON() as Record<string, unknown>);
+      const model = content.model;
+      const ids = Array.from({ length: model.cells.length }, (_, i) => model.cells.get(i).id);
+      const notebook = slimNotebook(model.toJSON() as Record<string, unknown>, ids);
       const result = await analyze(this._settings, context.path, notebook);
       if (request === this._requests && !this._isDisposed) {
         applyMarkers(content, result.findings);

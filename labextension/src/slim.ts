@@ -51,14 +51,22 @@ export function slimOutput(output: Json): Json {
   return slim;
 }
 
-/** The notebook as the analysis reads it. */
-export function slimNotebook(notebook: Json): Json {
+/**
+ * The notebook as the analysis reads it. `ids` are the cells' ids in the open
+ * model: JupyterLab drops them from the JSON of a notebook saved before
+ * nbformat 4.5, but sends them to the kernel with every execution, so the
+ * records name cells by them.
+ */
+export function slimNotebook(notebook: Json, ids: readonly string[] = []): Json {
   const cells = Array.isArray(notebook.cells) ? (notebook.cells as Json[]) : [];
   return {
     ...notebook,
-    cells: cells.map(cell => {
+    cells: cells.map((cell, index) => {
       const { attachments: _attachments, outputs, ...rest } = cell;
       void _attachments;
+      if (typeof rest.id !== 'string' && typeof ids[index] === 'string') {
+        rest.id = ids[index];
+      }
       return Array.isArray(outputs)
         ? { ...rest, outputs: (outputs as Json[]).map(slimOutput) }
         : rest;

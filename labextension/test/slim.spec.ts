@@ -54,4 +54,20 @@ describe('slimNotebook', () => {
     expect(before).toBeGreaterThan(1_000_000);
     expect(after).toBeLessThan(MAX_OUTPUT_TEXT + 2_000);
   });
+
+  it('gives back the ids JupyterLab drops from a notebook saved before nbformat 4.5', () => {
+    const old = {
+      nbformat: 4,
+      nbformat_minor: 4,
+      metadata: {},
+      cells: [
+        { cell_type: 'code', source: 'x = 1', execution_count: 1, metadata: {}, outputs: [] },
+        { cell_type: 'markdown', id: 'kept', source: 'text', metadata: {} }
+      ]
+    };
+    const slim = slimNotebook(old, ['model-1', 'model-2']);
+    const cells = slim.cells as Array<Record<string, unknown>>;
+    expect(cells.map(cell => cell.id)).toEqual(['model-1', 'kept']);
+    expect(old.cells[0]).not.toHaveProperty('id'); // the model's JSON is left as it was
+  });
 });

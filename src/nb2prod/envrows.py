@@ -9,6 +9,7 @@ library the live kernel has not imported).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
@@ -121,10 +122,31 @@ def rows(
         row(label, kind, mine.get(kind, UNKNOWN), theirs.get(kind, UNKNOWN))
         for kind, label in MACHINE
     ]
+    found = [_why_no_gpu(r, recorded, live) if r.kind == "gpu" else r for r in found]
     for name in sorted(set(distributions)):
         was = package_fact(recorded, name, imported or {}) if recorded is not None else UNKNOWN
         found.append(row(name, "package", was, package_fact(live, name, {})))
     return tuple(sorted(found, key=lambda r: not r.differs))
+
+
+def _why_no_gpu(gpu: Row, recorded: Environment | None, live: Environment) -> Row:
+    """The GPU row, saying why a side has no GPU (``none (no NVIDIA driver)``)."""
+    texts = []
+    for env, text in ((recorded, gpu.recorded_text), (live, gpu.live_text)):
+        reason = no_gpu_reason(env) if env is not None else None
+        texts.append(f"{text} ({reason})" if reason and text in ("none", "unknown") else text)
+    return dataclasses.replace(gpu, recorded_text=texts[0], live_text=texts[1])
+
+
+def no_gpu_reason(env: Environment) -> str | None:
+    """Why the record has no usable GPU, as the recorder said it (short text only)."""
+    gpu = env.raw.get("gpu")
+    if not isinstance(gpu, Mapping) or gpu.get("available") is not False:
+        return None
+    reason = gpu.get("reason")
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > 80:
+        return None
+    return " ".join(reason.split())
 
 
 def machine_facts(env: Environment) -> dict[Kind, Fact]:

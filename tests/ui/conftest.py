@@ -37,6 +37,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.ui)
+            # one worker runs them all, against one JupyterLab and one browser
+            item.add_marker(pytest.mark.xdist_group("ui"))
 
 
 @pytest.fixture(scope="session")

@@ -102,8 +102,17 @@ def test_out_of_order_run_is_found_marked_and_leads_to_its_cell(page: Page, lab:
     expect(item).to_have_count(0)
     errors.click()
     expect(item).to_have_count(1)
-    # The kernel recorded the runs, so the analysis says the record proves it.
-    expect(item.locator(".nb2prod-badge-recorded")).to_have_text("recorded")
+    # The kernel recorded the runs, so the analysis says the record proves it: a mark on the
+    # line, the word in the details.
+    expect(item.locator(".nb2prod-recorded-mark")).to_have_attribute("aria-label", "recorded")
+    expect(entry.locator(".nb2prod-finding-proof .nb2prod-badge-recorded")).to_have_text("recorded")
+    # Every title shows whole in the panel's default width (none cut short).
+    cut = sidebar.locator(".nb2prod-finding-kind").evaluate_all(
+        """titles => titles.filter(t => t.scrollHeight > t.clientHeight + 1
+                                       || t.scrollWidth > t.clientWidth + 1)
+                           .map(t => t.textContent)"""
+    )
+    assert cut == []
     expect(sidebar.locator(".nb2prod-verdict")).to_contain_text("Not reproducible")
     # Errors come first.
     expect(sidebar.locator(".nb2prod-finding").first).to_have_class(
@@ -163,9 +172,9 @@ def test_out_of_order_run_is_found_marked_and_leads_to_its_cell(page: Page, lab:
     pandas = card.locator('.nb2prod-compare-row[data-kind="package"]').filter(has_text="pandas")
     expect(pandas.locator("td").last).to_have_text(version("pandas"))
     expect(card.locator('.nb2prod-compare-row[data-status="changed"]')).to_have_count(0)
-    # no GPU here: a recorded fact on both sides, not a difference
+    # no GPU here: a recorded fact on both sides, with the reason, not a difference
     gpu = card.locator('.nb2prod-compare-row[data-kind="gpu"]')
-    expect(gpu.locator("td").last).to_have_text(re.compile("^(none|unknown)$"))
+    expect(gpu.locator("td").last).to_have_text(re.compile(r"^(none|unknown) \(.+\)$"))
 
     photograph(page, "light")
 

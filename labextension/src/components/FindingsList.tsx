@@ -93,18 +93,26 @@ function FindingItem(props: {
           <span className="nb2prod-finding-kind">{title}</span>
           {finding.proof === 'recorded' && (
             <span
-              className="nb2prod-badge nb2prod-badge-recorded"
-              title="The kernel's execution record proves this finding"
+              className="nb2prod-recorded-mark"
+              role="img"
+              aria-label="recorded"
+              title="Recorded: the kernel's execution record proves this finding"
             >
-              recorded
+              ✓
             </span>
           )}
         </div>
       </div>
       {expanded && (
         <div className="nb2prod-finding-details">
+          {finding.proof === 'recorded' && (
+            <p className="nb2prod-finding-proof">
+              <span className="nb2prod-badge nb2prod-badge-recorded">recorded</span> proven by the
+              kernel&apos;s execution record, not inferred
+            </p>
+          )}
           <p className="nb2prod-finding-message">
-            <Spans text={finding.message} />
+            <Spans text={withoutProof(finding)} />
           </p>
           {finding.hint && (
             <p className="nb2prod-finding-hint">
@@ -115,6 +123,16 @@ function FindingItem(props: {
       )}
     </li>
   );
+}
+
+/** What every recorded finding's message ends with (analysis/timeline.py): the badge says it. */
+const PROVEN = " (proven by the kernel's record, not inferred)";
+
+function withoutProof(finding: IFinding): string {
+  const { message } = finding;
+  return finding.proof === 'recorded' && message.endsWith(PROVEN)
+    ? message.slice(0, -PROVEN.length)
+    : message;
 }
 
 function keyOf(finding: IFinding): string {

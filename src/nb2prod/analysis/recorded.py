@@ -7,7 +7,8 @@ the recorded history replaces the guesses the stored execution counts allow:
 * ``out-of-order`` (recorded): a cell's last run read a name from another run than the cell that
   provides it top to bottom;
 * ``stale-input``: a cell above bound again or deleted a name after this cell last read it;
-* ``changed-data``: a data file a cell's last run read has other content now.
+* ``changed-data``: a data file a cell's last run read has other content now;
+* ``re-executed`` (recorded): a cell that builds on its own last run ran again.
 
 For each cell the records cover, these replace the inferred ``out-of-order`` and the inferred
 ``stale-output`` about state; cells the records do not cover keep the inference.
@@ -20,6 +21,7 @@ from nb2prod.analysis.context import Analysed, Reads, names
 from nb2prod.analysis.history import inferred_mismatches, same_import
 from nb2prod.analysis.recorded_data import changed_data_findings
 from nb2prod.analysis.recorded_lost import lost_code_findings
+from nb2prod.analysis.recorded_reruns import rerun_findings
 from nb2prod.analysis.timeline import PROVEN, Run, Timeline, build_timeline, proven
 from nb2prod.findings import Finding, Severity
 from nb2prod.notebook import Notebook
@@ -42,9 +44,11 @@ def with_records(
     timeline = build_timeline(code, reads_of, records)
     covered = {cell.number for cell in timeline.last}
     keep = _still_inferred(timeline, code, reads_of)
-    kept = [f for f in inferred if not _superseded(f, covered, keep)]
+    reruns = rerun_findings(timeline)
+    explained = bool(reruns) or all(c in timeline.last for c in code if c.count is not None)
+    kept = [f for f in inferred if not _superseded(f, covered, keep, explained)]
     wrong = mismatches(timeline, code)
-    recorded = lost_code_findings(timeline, records)
+    recorded = lost_code_findings(timeline, records) + reruns
     recorded += [
         _out_of_order(cell, timeline.last[cell], found, reads_of[cell])
         for cell, found in wrong.items()
@@ -69,13 +73,18 @@ def _still_inferred(
     return involved
 
 
-def _superseded(finding: Finding, covered: set[int], keep: set[int]) -> bool:
+def _superseded(finding: Finding, covered: set[int], keep: set[int], explained: bool) -> bool:
     """An inferred order finding on a covered cell, which the records now say exactly.
+
+    The inferred ``re-executed`` guesses from gaps in the counts; it goes when the records
+    explain every count or prove the re-run themselves (``explained``).
 
     An inferred ``stale-output`` about state is about the cell's own reads; an inferred
     ``out-of-order`` sits on the cell that ran early and may be about what other cells read, so
     it stays while it involves a cell the records do not cover (``keep``).
     """
+    if finding.kind == "re-executed" and finding.proof != "recorded":
+        return explained
     if finding.cell not in covered:
         return False
     if finding.kind == "stale-output":

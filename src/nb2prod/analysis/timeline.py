@@ -2,8 +2,9 @@
 what every recorded run really read, from which run, in the exact order the kernel ran them.
 
 A new ``session`` value in the history is a kernel restart: the state is empty again. An
-execution's code is matched to a current cell by its source hash (the cell with the same id
-first); an execution whose hash is no current cell's is *lost* code, edited or deleted since.
+execution's code is matched to a current cell by its source hash (the cell its id names first,
+see ``owners``); an execution whose hash is no current cell's is *lost* code, edited or deleted
+since.
 A cell is *covered* when the records hold the run its stored outputs came from: its current code
 ran, it was not edited after that, and the stored execution count agrees.
 """
@@ -14,6 +15,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from nb2prod.analysis.context import Analysed, Reads, make
+from nb2prod.analysis.owners import owners
 from nb2prod.findings import Finding, Severity
 from nb2prod.records import Execution, Records, source_hash
 
@@ -109,7 +111,7 @@ def place_runs(code: list[Analysed], history: tuple[Execution, ...]) -> tuple[Ru
     by_hash: dict[str, list[Analysed]] = {}
     for cell in code:
         by_hash.setdefault(source_hash(cell.cell.source), []).append(cell)
-    by_id = {c.cell.id: c for c in code if c.cell.id}
+    by_id = owners(code, history)
     runs: list[Run] = []
     session, previous = 0, history[0].session if history else None
     for index, execution in enumerate(history):
