@@ -9,6 +9,7 @@ from nb2prod.analysis.hygiene import hygiene_findings, without_secrets
 from nb2prod.analysis.recorded import with_records
 from nb2prod.analysis.topdown import topdown_findings
 from nb2prod.findings import Finding, Report, Severity
+from nb2prod.kinds import REPRODUCIBILITY
 from nb2prod.notebook import Notebook
 from nb2prod.records import read_records
 
@@ -42,14 +43,6 @@ def check_notebook(notebook: Notebook) -> Report:
         f.severity is Severity.ERROR and f.kind in REPRODUCIBILITY for f in findings
     )
     return Report(notebook.path, tuple(findings), reproducible)
-
-
-#: Kinds that decide the verdict; the others are about practice, not about this notebook's outputs.
-REPRODUCIBILITY = frozenset(
-    {"out-of-order", "use-before-define", "undefined-name", "re-executed", "unexecuted",
-     "stale-output", "syntax-error", "error-output", "unseeded-random", "absolute-path",
-     "recorded-lost-code", "stale-input"}
-)  # fmt: skip
 
 
 def _order(finding: Finding) -> tuple[int, int, int, str]:

@@ -11,7 +11,7 @@ import libcst as cst
 
 from nb2prod import __version__
 from nb2prod import metadata_values as mv
-from nb2prod.analysis import REPRODUCIBILITY, analyse_notebook, check_notebook
+from nb2prod.analysis import analyse_notebook, check_notebook
 from nb2prod.analysis.context import Analysed
 from nb2prod.analysis.randomness import random_draws
 from nb2prod.container.dockerfile import render_dockerignore
@@ -51,6 +51,7 @@ from nb2prod.convert.testgen import (
 from nb2prod.convert.toplevel import awaits
 from nb2prod.errors import NotebookError
 from nb2prod.findings import Finding, Report, Severity
+from nb2prod.kinds import REPRODUCIBILITY
 from nb2prod.notebook import Notebook
 from nb2prod.records import read_records
 
