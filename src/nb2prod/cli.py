@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_verify(commands)
     _add_lock(commands)
     _add_build(commands)
+    _add_report(commands)
     cli_record.add_run(commands)
     cli_record.add_env(commands)
     return parser
@@ -124,6 +125,12 @@ def _add_lock(commands: Any) -> None:
     )
 
 
+def _add_report(commands: Any) -> None:
+    from nb2prod.cli_report import add_report
+
+    add_report(commands)
+
+
 def _add_build(commands: Any) -> None:
     build = commands.add_parser(
         "build",
@@ -173,6 +180,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_convert(args)
     if args.command == "build":
         return run_build(args)
+    if args.command == "report":
+        from nb2prod.cli_report import run_report
+
+        return run_report(args)
     if args.command == "run":
         return cli_record.run_run(args)
     if args.command == "env":
