@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from nb2prod.errors import NotebookError
-from nb2prod.safefiles import MAX_NOTEBOOK_BYTES, read_file
+from nb2prod.safefiles import MAX_NOTEBOOK_BYTES, read_file, read_inside
 
 T = TypeVar("T")
 
@@ -110,6 +110,13 @@ def read_text(path: str | os.PathLike[str], limit: int = MAX_NOTEBOOK_BYTES) -> 
     if os.path.isdir(name):
         raise NotebookError(name, "is a directory, not a notebook file")
     return _decode(read_file(name, limit), name)
+
+
+def read_text_inside(folder: str, relative: str, limit: int = MAX_NOTEBOOK_BYTES) -> str:
+    """The text of the notebook at ``relative`` under ``folder``, read as :func:`read_text`
+    reads one, but only when its real path lies inside ``folder`` (a link out is refused:
+    :func:`nb2prod.safefiles.read_inside`); errors name ``relative``."""
+    return _decode(read_inside(folder, relative, limit), relative)
 
 
 def loads(text: str, path: str = "<notebook>") -> Notebook:
