@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-from nb2prod import __version__, cli_record
+from nb2prod import __version__, cli_check, cli_record
 from nb2prod.cli_exit import ending_cleanly, terminated_on_sigterm
-from nb2prod.findings import Finding, Severity
+from nb2prod.findings import Finding
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -25,7 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"nb2prod {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    _add_check(commands)
+    cli_check.add_check(commands)
+    cli_check.add_explain(commands)
     _add_convert(commands)
     _add_verify(commands)
     _add_lock(commands)
@@ -34,27 +33,6 @@ def build_parser() -> argparse.ArgumentParser:
     cli_record.add_run(commands)
     cli_record.add_env(commands)
     return parser
-
-
-def _add_check(commands: Any) -> None:
-    check = commands.add_parser(
-        "check",
-        help="find hidden state, out-of-order execution and risky practices",
-        description="Check notebooks without running them. Exit status: 0 no error findings, "
-        "1 error findings, 2 unusable input.",
-    )
-    check.add_argument("paths", nargs="+", metavar="PATH", help="notebooks or folders of them")
-    check.add_argument("--json", action="store_true", help="print one JSON object")
-    check.add_argument(
-        "--min-severity",
-        choices=[s.value for s in Severity],
-        default="info",
-        help="hide findings below this level (default: info)",
-    )
-    check.add_argument("--jobs", "-j", type=int, default=None, help="worker processes")
-    colour = check.add_mutually_exclusive_group()
-    colour.add_argument("--color", dest="colour", action="store_true", default=None)
-    colour.add_argument("--no-color", dest="colour", action="store_false")
 
 
 def _add_convert(commands: Any) -> None:
@@ -188,38 +166,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cli_record.run_run(args)
     if args.command == "env":
         return cli_record.run_env(args)
-    return run_check(args)
-
-
-def run_check(args: argparse.Namespace) -> int:
-    from nb2prod.discover import check_paths, notebook_paths
-    from nb2prod.progress import progress_bar
-    from nb2prod.report.text import Style, render_report, render_summary
-
-    level = Severity(args.min_severity)
-    paths = list(notebook_paths(args.paths))
-    if not paths:
-        print(f"{', '.join(args.paths)}: no notebooks (*.ipynb) found", file=sys.stderr)
-        return EXIT_UNUSABLE
-    outcomes = check_paths(paths, args.jobs, progress_bar() if len(paths) > 1 else None)
-    reports = [o.report for o in outcomes if o.report is not None]
-    errors = [o for o in outcomes if o.error is not None]
-    for outcome in errors:
-        print(outcome.error, file=sys.stderr)
-    if args.json:
-        notebooks = [
-            o.report.to_dict(level) if o.report else {"path": o.path, "error": o.error}
-            for o in outcomes
-        ]
-        print(json.dumps({"notebooks": notebooks}, indent=2, ensure_ascii=False))
-    else:
-        style = Style(_use_colour(args.colour))
-        for report in reports:
-            print(render_report(report, level, style))
-        print(render_summary(reports, len(errors), level))
-    if errors:
-        return EXIT_UNUSABLE
-    return EXIT_FINDINGS if any(r.has_errors for r in reports) else EXIT_OK
+    if args.command == "explain":
+        return cli_check.run_explain(args)
+    return cli_check.run_check(args)
 
 
 def run_convert(args: argparse.Namespace) -> int:
@@ -257,7 +206,7 @@ def run_convert(args: argparse.Namespace) -> int:
 def _refused(notebook: str, findings: Sequence[Finding]) -> int:
     from nb2prod.report.text import Style, render_finding
 
-    style = Style(_use_colour(None) and sys.stderr.isatty())
+    style = Style(cli_check.use_colour(None) and sys.stderr.isatty())
     for finding in findings:
         print(render_finding(notebook, finding, style), file=sys.stderr)
     print(
@@ -356,11 +305,3 @@ def run_build(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     print(f"{args.out}: image {result.tag} built ({result.size / 1e6:.0f} MB)")
     return EXIT_OK
-
-
-def _use_colour(requested: bool | None) -> bool:
-    if requested is not None:
-        return requested
-    if os.environ.get("NO_COLOR"):
-        return False
-    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()

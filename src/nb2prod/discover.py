@@ -6,9 +6,13 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from nb2prod.errors import NotebookError
 from nb2prod.findings import Report
+
+if TYPE_CHECKING:
+    from nb2prod.config import Config
 
 _SKIP_DIRS = frozenset({".ipynb_checkpoints", ".git", "node_modules", "__pycache__", ".venv"})
 #: Below this many notebooks, starting worker processes costs more than it saves.
@@ -37,13 +41,19 @@ def notebook_paths(paths: list[str]) -> Iterator[str]:
                     yield os.path.join(root, name)
 
 
-def check_path(path: str) -> Outcome:
-    """Load and check one notebook; never raises."""
+def check_path(path: str, config: Config | None = None) -> Outcome:
+    """Load and check one notebook, as ``config`` says (see ``configured``); never raises."""
     from nb2prod.analysis import check_notebook
     from nb2prod.notebook import load
 
     try:
-        return Outcome(path, report=check_notebook(load(path)))
+        notebook = load(path)
+        report = check_notebook(notebook)
+        if config is not None:
+            from nb2prod.configured import configured
+
+            report = configured(report, notebook, config)
+        return Outcome(path, report=report)
     except NotebookError as exc:
         return Outcome(path, error=str(exc))
     except RecursionError:
@@ -53,7 +63,10 @@ def check_path(path: str) -> Outcome:
 
 
 def check_paths(
-    paths: list[str], jobs: int | None = None, progress: Callable[[int, int], None] | None = None
+    paths: list[str],
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    config: Config | None = None,
 ) -> list[Outcome]:
     """Check notebooks, in parallel when there are enough; results keep the input order."""
     workers = jobs or os.cpu_count() or 1
@@ -61,12 +74,13 @@ def check_paths(
     outcomes: list[Outcome] = []
     if workers < 2 or total < _PARALLEL_FROM:
         for path in paths:
-            outcomes.append(check_path(path))
+            outcomes.append(check_path(path, config))
             if progress:
                 progress(len(outcomes), total)
         return outcomes
     with ProcessPoolExecutor(max_workers=min(workers, total)) as pool:
-        for outcome in pool.map(check_path, paths, chunksize=max(1, total // (workers * 4))):
+        chunks = max(1, total // (workers * 4))
+        for outcome in pool.map(check_path, paths, [config] * total, chunksize=chunks):
             outcomes.append(outcome)
             if progress:
                 progress(len(outcomes), total)

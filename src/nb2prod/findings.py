@@ -62,6 +62,8 @@ class Report:
     path: str
     findings: tuple[Finding, ...] = field(default_factory=tuple)
     reproducible: bool = True
+    #: findings left out on purpose (configuration, a cell's comment or tag): counted, not shown
+    ignored: int = 0
 
     def at_least(self, level: Severity) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity.rank >= level.rank)
@@ -71,8 +73,11 @@ class Report:
         return any(f.severity is Severity.ERROR for f in self.findings)
 
     def to_dict(self, min_severity: Severity = Severity.INFO) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "path": self.path,
             "reproducible": self.reproducible,
             "findings": [f.to_dict() for f in self.at_least(min_severity)],
         }
+        if self.ignored:
+            found["ignored"] = self.ignored
+        return found

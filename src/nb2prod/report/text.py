@@ -51,6 +51,9 @@ def render_summary(reports: Sequence[Report], unusable: int, level: Severity) ->
         f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), "
         f"{counts[Severity.INFO]} info",
     ]
+    ignored = sum(r.ignored for r in reports)
+    if ignored:
+        parts.append(f"{ignored} ignored on purpose (configuration, cell comments or tags)")
     if unusable:
         parts.append(f"{unusable} file(s) could not be read")
     return "; ".join(parts)
