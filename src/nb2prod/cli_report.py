@@ -9,7 +9,11 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from nb2prod.classreport.layout import Submission
     from nb2prod.classreport.model import ClassReport
+    from nb2prod.classreport.render import Rendered
 
 EXIT_OK, EXIT_UNUSABLE = 0, 2
 
@@ -67,7 +71,7 @@ def run_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check_output(out: str, args: argparse.Namespace, submissions: Any) -> None:
+def _check_output(out: str, args: argparse.Namespace, submissions: Sequence[Submission]) -> None:
     import os
 
     from nb2prod.output_guard import check_file
@@ -78,7 +82,7 @@ def _check_output(out: str, args: argparse.Namespace, submissions: Any) -> None:
     check_file(out, force=args.force, protect=notebooks)
 
 
-def _page(report: ClassReport, rendered: dict[int, str]) -> str:
+def _page(report: ClassReport, rendered: Sequence[Rendered | None]) -> str:
     from nb2prod.classreport.page import render_page
 
     return render_page(report, rendered)

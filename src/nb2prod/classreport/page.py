@@ -69,7 +69,7 @@ def _header(report: ClassReport) -> str:
     items = "".join(f"<li><strong>{n}</strong>{label}</li>" for n, label in totals)
     return (
         f"<h1>Class report: {escape(report.folder)}</h1>"
-        f'<p class="nbp-lede">{len(report.notebooks)} notebooks of a {layout}, checked by '
+        f'<p class="nbp-lede">{len(report.notebooks)} notebooks of {layout}, checked by '
         f"nb2prod {escape(__version__)} without running them. A notebook is reproducible "
         "when a fresh kernel running it top to bottom should give its stored outputs.</p>"
         f'<ul class="nbp-totals">{items}</ul>'

@@ -15,7 +15,9 @@ nbconvert is imported here only, when the first notebook is rendered.
 
 from __future__ import annotations
 
+import logging
 import re
+import warnings
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -67,16 +69,18 @@ class Rendered:
 def render_notebook(text: str, report: Report | None, anchor: str) -> Rendered:
     """The notebook whose JSON is ``text`` as HTML, each cell anchored ``{anchor}-c{N}`` with
     ``report``'s findings about it beside it; never raises."""
-    try:
-        notebook = _parse(text)
-    except Exception as error:  # nbformat's reasons are many; the notebook is shown without
-        return Rendered(None, f"nbconvert cannot read it ({_reason(error)})", _all(report))
-    marks = cell_marks(report.findings if report else (), len(notebook.cells))
-    resources = {"nbp_anchor": anchor, "nbp_asides": marks.asides, "nbp_css": marks.css}
-    try:
-        html, _ = exporter().from_notebook_node(notebook, resources=resources)
-    except Exception as error:  # a notebook nbconvert cannot render is still in the report
-        return Rendered(None, f"nbconvert cannot render it ({_reason(error)})", _all(report))
+    with warnings.catch_warnings():  # nbformat's warnings about the notebook: not the user's
+        warnings.simplefilter("ignore")
+        try:
+            notebook = _parse(text)
+        except Exception as error:  # nbformat's reasons are many; the findings are still shown
+            return Rendered(None, f"nbconvert cannot read it ({_reason(error)})", _all(report))
+        marks = cell_marks(report.findings if report else (), len(notebook.cells))
+        resources = {"nbp_anchor": anchor, "nbp_asides": marks.asides, "nbp_css": marks.css}
+        try:
+            html, _ = exporter().from_notebook_node(notebook, resources=resources)
+        except Exception as error:  # a notebook nbconvert cannot render is still in the report
+            return Rendered(None, f"nbconvert cannot render it ({_reason(error)})", _all(report))
     if not inert(html):
         return Rendered(None, "not shown: its rendering held markup that could run", marks.loose)
     return Rendered(html, None, marks.loose)
@@ -100,7 +104,7 @@ def _reason(error: Exception) -> str:
 def _parse(text: str) -> Any:
     import nbformat
 
-    notebook = nbformat.reads(text, as_version=4, capture_validation_error={})
+    notebook = nbformat.reads(text, as_version=4, capture_validation_error={})  # type: ignore[no-untyped-call]
     for cell in notebook.cells:
         cell.pop("attachments", None)
         for output in cell.get("outputs", ()):
@@ -125,34 +129,40 @@ def exporter() -> HTMLExporter:
     """nbconvert's HTML exporter with the report's template and filters, made once per process."""
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
-    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
     class ReportExporter(HTMLExporter):
         """nbconvert's HTML export without its last pass (a BeautifulSoup parse of the whole
-        page to add image alt texts and lab-template tab stops: most of the time taken)."""
+        page to add image alt texts and lab-template tab stops: most of the time it takes);
+        outputs' types are chosen by nbconvert's plain type filter (widgets are dropped)."""
 
-        def from_notebook_node(
+        def from_notebook_node(  # type: ignore[override]
             self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
         ) -> tuple[str, dict[str, Any]]:
-            resources = self._init_resources(resources)
-            widgets = WidgetsDataTypeFilter(
-                notebook_metadata=self._nb_metadata, parent=self, resources=resources
-            )
-            self.register_filter("filter_data_type", widgets)
             return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
-    made = ReportExporter(
+    filters = {
+        "nbp_clean": clean,
+        "nbp_highlight": highlight,
+        "highlight_code": _highlight_code,  # nbconvert's own blocks name it
+        "nbp_count": count,
+    }
+    return ReportExporter(  # type: ignore[no-untyped-call]
+        log=_silent(),
         template_name=TEMPLATE,
         extra_template_basedirs=[str(TEMPLATES)],
+        filters=filters,
         sanitize_html=True,
         exclude_anchor_links=True,
         optimistic_validation=True,
     )
-    made.register_filter("nbp_clean", clean)
-    made.register_filter("nbp_highlight", highlight)
-    made.register_filter("highlight_code", _highlight_code)  # nbconvert's blocks name it
-    made.register_filter("nbp_count", count)
-    return made
+
+
+def _silent() -> logging.Logger:
+    """nbconvert's log: its complaints about a notebook become the notebook's problem line."""
+    log = logging.getLogger("nb2prod.classreport.nbconvert")
+    log.addHandler(logging.NullHandler())
+    log.propagate = False
+    return log
 
 
 @lru_cache(maxsize=_CACHED)
@@ -165,7 +175,9 @@ def clean(html: str) -> str:
 def _sanitizer() -> Any:
     from nbconvert.preprocessors.sanitize import SanitizeHTML
 
-    return SanitizeHTML(tags=list(SAFE_TAGS), attributes=_allowed, strip=True, strip_comments=True)
+    return SanitizeHTML(  # type: ignore[no-untyped-call]
+        tags=list(SAFE_TAGS), attributes=_allowed, strip=True, strip_comments=True
+    )
 
 
 def _allowed(tag: str, name: str, value: str) -> bool:
