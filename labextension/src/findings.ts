@@ -8,33 +8,15 @@ export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-/** What a finding's kind is called in one line of the list. */
-const TITLES: Record<string, string> = {
-  'out-of-order': 'Ran out of order',
-  'stale-output': 'Output from older code',
-  'stale-input': 'Input changed since it ran',
-  'changed-data': 'Data file changed',
-  'use-before-define': 'Used before defined',
-  'undefined-name': 'Name never defined',
-  'recorded-lost-code': 'Ran code no cell holds',
-  unexecuted: 'Never run',
-  're-executed': 'Run more than once',
-  'error-output': 'Stored an error',
-  'syntax-error': 'Not valid Python',
-  'unseeded-random': 'Random without a seed',
-  'absolute-path': 'Absolute path',
-  'hard-coded-secret': 'Credential in the notebook',
-  'star-import': 'Star import',
-  'pip-install': 'Installs packages',
-  'too-deep': 'Nested too deeply'
-};
-
-export function shortTitle(kind: string): string {
-  const known = TITLES[kind];
-  if (known) {
-    return known;
+/**
+ * What a finding is called in one line of the list: the registry's short
+ * title (src/nb2prod/kinds.py, sent with each finding), else its kind in words.
+ */
+export function shortTitle(finding: Pick<IFinding, 'kind' | 'title'>): string {
+  if (finding.title) {
+    return finding.title;
   }
-  const words = kind.replace(/[-_]+/g, ' ').trim();
+  const words = finding.kind.replace(/[-_]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

@@ -14,7 +14,7 @@ export function details(error: ApiError): string {
   const parts = [`${error.message}`];
   for (const f of error.findings) {
     const where = f.cell > 0 ? `Cell ${f.cell}` : 'The notebook';
-    parts.push('', `${where}: ${shortTitle(f.kind)} (${f.severity})`, f.message);
+    parts.push('', `${where}: ${shortTitle(f)} (${f.severity})`, f.message);
     if (f.hint) {
       parts.push(`What to do: ${f.hint}`);
     }

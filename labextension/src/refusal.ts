@@ -13,7 +13,7 @@ import { IFinding } from './tokens';
 
 /** "cell 12: Ran out of order", one per finding. */
 export function problemLines(findings: readonly IFinding[]): string[] {
-  return findings.map(f => `${f.cell > 0 ? `cell ${f.cell}` : 'notebook'}: ${shortTitle(f.kind)}`);
+  return findings.map(f => `${f.cell > 0 ? `cell ${f.cell}` : 'notebook'}: ${shortTitle(f)}`);
 }
 
 /** A 409 `refused` said without the API's words. */

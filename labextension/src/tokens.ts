@@ -28,6 +28,9 @@ export interface IFinding {
   message: string;
   hint: string;
   proof?: 'recorded' | 'inferred';
+  /** The registry's code (`NB101`) and short title, added by the server. */
+  code?: string;
+  title?: string;
 }
 
 export interface IAnalysis {

@@ -51,9 +51,11 @@ describe('verdict', () => {
 });
 
 describe('shortTitle and codeSpans', () => {
-  it('names known kinds in words and unknown ones readably', () => {
-    expect(shortTitle('out-of-order')).toBe('Ran out of order');
-    expect(shortTitle('some-new_kind')).toBe('Some new kind');
+  it("uses the registry's title the server sends, else the kind in words", () => {
+    expect(shortTitle({ kind: 'out-of-order', title: 'Ran out of order' })).toBe(
+      'Ran out of order'
+    );
+    expect(shortTitle({ kind: 'some-new_kind' })).toBe('Some new kind');
   });
 
   it('turns backticked words into code spans, unpaired backticks stay text', () => {

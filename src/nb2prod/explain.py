@@ -45,8 +45,10 @@ def explain(kind: Kind) -> str:
         "",
         _para(f"How to fix it: {teaching.fix}"),
         "",
-        f"Ignore it on one cell with `# nb2prod: ignore[{kind.name}]`, or everywhere with "
-        f'ignore = ["{kind.code}"] under [tool.nb2prod].',
+        _para(
+            f"Ignore it on one cell with `# nb2prod: ignore[{kind.name}]`, or everywhere with "
+            f'ignore = ["{kind.code}"] under [tool.nb2prod].'
+        ),
     ]
     return "\n".join(parts)
 

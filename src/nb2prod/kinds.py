@@ -9,7 +9,7 @@ short titles the sidebar shows, and the teaching text of the class report. The t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from nb2prod.findings import Severity
 from nb2prod.kinds_teaching import TEACHING, Teaching
@@ -100,9 +100,10 @@ def lookup(text: str) -> Kind | None:
     return BY_NAME.get(text.lower()) or BY_CODE.get(text.upper())
 
 
-def titles() -> dict[str, str]:
-    """Each kind's short title, for the sidebar."""
-    return {kind.name: kind.title for kind in KINDS}
+def described(finding: dict[str, Any]) -> dict[str, Any]:
+    """A finding's JSON with its kind's ``code`` and short ``title`` (what the sidebar shows)."""
+    kind = BY_NAME.get(str(finding.get("kind")))
+    return {**finding, "code": kind.code, "title": kind.title} if kind else dict(finding)
 
 
 def readme_table() -> str:

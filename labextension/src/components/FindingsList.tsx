@@ -58,7 +58,7 @@ function FindingItem(props: {
 }): JSX.Element {
   const { finding, expanded, onToggle, onSelect } = props;
   const where = finding.cell > 0 ? `cell ${finding.cell}` : 'notebook';
-  const title = shortTitle(finding.kind);
+  const title = shortTitle(finding);
   const onKeyDown = (event: React.KeyboardEvent): void => {
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();

@@ -16,6 +16,7 @@ import tornado.web
 from tornado.iostream import StreamClosedError
 
 from nb2prod.errors import NotebookError
+from nb2prod.kinds import described
 from nb2prod.output_guard import CannotWrite, OutputRefused, Protected, check_folder
 from nb2prod.server.base import (
     CONVERT_SECONDS_SETTING,
@@ -92,7 +93,7 @@ class ConvertHandler(Nb2prodHandler):
                 f"{where.api}: not converted: {len(result.findings)} error finding(s) mean a fresh "
                 'run would not give the notebook\'s results; fix them, or pass "allow_hidden_state"'
                 ": true to convert anyway",
-                findings=[f.to_dict() for f in result.findings],
+                findings=[described(f.to_dict()) for f in result.findings],
             )
         try:
             await self._stream(result.files, name, where, out, request)

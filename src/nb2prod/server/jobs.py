@@ -19,8 +19,11 @@ def read_notebook(local: str, content: Any) -> Notebook:
 def analyse(local: str, content: Any) -> dict[str, Any]:
     """What ``nb2prod check --json`` says about one notebook (see :func:`read_notebook`)."""
     from nb2prod.analysis import check_notebook
+    from nb2prod.kinds import described
 
-    return check_notebook(read_notebook(local, content)).to_dict()
+    found = check_notebook(read_notebook(local, content)).to_dict()
+    found["findings"] = [described(f) for f in found["findings"]]
+    return found
 
 
 def environment(local: str, api_path: str) -> dict[str, Any]:
