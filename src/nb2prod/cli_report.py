@@ -41,7 +41,19 @@ def add_report(commands: Any) -> None:
         "--format", choices=["html", "json"], default="html", help="(default: html)"
     )
     report.add_argument("--force", action="store_true", help="replace an existing FILE")
-    report.add_argument("--jobs", "-j", type=int, default=None, help="worker processes")
+    report.add_argument(
+        "--jobs", "-j", type=_positive, default=None, help="worker processes (default: CPUs)"
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return number
 
 
 def run_report(args: argparse.Namespace) -> int:
