@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
 from nb2prod.findings import Finding, Severity
 from nb2prod.kinds import BY_NAME
+
+_QUOTED = re.compile(r"`([^`\n]+)`")
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,11 @@ def item(finding: Finding) -> str:
         f'<span class="nbp-severity">{severity}</span> '
         f'<strong class="nbp-title">{escape(title)}</strong> '
         f'<span class="nbp-kind">{escape(finding.kind)}{escape(code)}{where}{escape(proof)}</span>'
-        f'<p class="nbp-message">{escape(finding.message)}</p>'
-        f'<p class="nbp-hint">{escape(finding.hint)}</p></li>'
+        f'<p class="nbp-message">{prose(finding.message)}</p>'
+        f'<p class="nbp-hint">{prose(finding.hint)}</p></li>'
     )
+
+
+def prose(text: str) -> str:
+    """``text`` escaped, its `backquoted` names set as code."""
+    return _QUOTED.sub(r"<code>\1</code>", escape(text))

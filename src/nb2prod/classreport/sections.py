@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from nb2prod.classreport.findings_html import aside
+from nb2prod.classreport.findings_html import aside, prose
 from nb2prod.classreport.model import KindCount, NotebookResult
 from nb2prod.classreport.render import Rendered
 from nb2prod.classreport.teaching import Lesson
@@ -37,10 +37,10 @@ def _lesson(lesson: Lesson, count: KindCount | None) -> str:
         f'<article class="nbp-lesson" id="kind-{escape(lesson.kind)}">',
         f"<h3>{escape(lesson.title)} <small><code>{escape(lesson.kind)}</code>{code}</small></h3>",
         where,
-        f"<p>{escape(lesson.summary)}</p>" if lesson.summary else "",
+        f"<p>{prose(lesson.summary)}</p>" if lesson.summary else "",
     ]
     if lesson.why:
-        parts.append(f"<h4>Why it matters</h4><p>{escape(lesson.why)}</p>")
+        parts.append(f"<h4>Why it matters</h4><p>{prose(lesson.why)}</p>")
     if lesson.bad is not None and lesson.good is not None:
         parts.append(
             '<div class="nbp-examples">'
@@ -50,7 +50,7 @@ def _lesson(lesson: Lesson, count: KindCount | None) -> str:
             f"<pre>{escape(lesson.good)}</pre></figure></div>"
         )
     if lesson.fix:
-        parts.append(f"<h4>How to fix it</h4><p>{escape(lesson.fix)}</p>")
+        parts.append(f"<h4>How to fix it</h4><p>{prose(lesson.fix)}</p>")
     parts.append("</article>")
     return "".join(parts)
 

@@ -102,8 +102,11 @@ NOTEBOOK_CSS = """
 .output_stderr { background: #fff5f5; }
 .output_error pre { color: #8e1b1b; }
 .output_png img, .output_jpeg img, .output_svg img { max-width: 100%; height: auto; }
-.rendered_html h1 { font-size: 1.45rem; } .rendered_html h2 { font-size: 1.25rem; border: 0; }
+.rendered_html h1, .rendered_html h2, .rendered_html h3, .rendered_html h4 {
+  margin: .5rem 0 .3rem; border: 0; padding: 0; }
+.rendered_html h1 { font-size: 1.45rem; } .rendered_html h2 { font-size: 1.25rem; }
 .rendered_html h3 { font-size: 1.1rem; } .rendered_html h4 { font-size: 1rem; }
+.rendered_html p { margin: .3rem 0; }
 .text_cell_render { padding: .2rem .4rem .2rem 5.9rem; }
 .rendered_html table { border-collapse: collapse; font-size: .85rem; margin: .3rem 0; }
 .rendered_html th, .rendered_html td { border: 1px solid var(--line); padding: .15rem .45rem;
