@@ -26,6 +26,7 @@ from nb2prod.classreport.teaching import lesson
 from nb2prod.errors import NotebookError
 from nb2prod.kinds import BY_NAME, KINDS
 from nb2prod.notebook import load
+from terminal import nb2prod_on_terminal
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -450,6 +451,18 @@ def test_json_to_a_file(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert done.stdout.startswith("class.json: 7 notebook(s)")
     assert json.loads((tmp_path / "class.json").read_text())["summary"]["notebooks"] == 7
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    make_class(tmp_path / "course")
+    summary = "course: 7 notebook(s) of 4 student(s), 3 assignment(s): 6 reproducible, 1 not"
+    ran = nb2prod_on_terminal("report", "course", "--format", "json", cwd=tmp_path)
+    assert ran.returncode == 0
+    assert "[##############################] 7/7 notebooks\n" in ran.terminal
+    assert ran.terminal.endswith(f"{summary}\n")
+    piped = nb2prod("report", "course", "--format", "json", cwd=tmp_path)
+    assert piped.stderr == f"{summary}\n"  # no bar on a pipe
+    assert json.loads(piped.stdout) == json.loads(ran.stdout)
 
 
 def test_bad_jobs_is_usage_error(tmp_path: Path) -> None:

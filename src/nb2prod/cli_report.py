@@ -79,7 +79,7 @@ def run_report(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     for line in built.problems(args.folder):
         print(line, file=sys.stderr)
-    print(built.report.summary_line(out or "report"), file=sys.stderr if out is None else None)
+    print(built.report.summary_line(out or args.folder), file=sys.stderr if out is None else None)
     return EXIT_OK
 
 
