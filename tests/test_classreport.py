@@ -21,11 +21,11 @@ import pytest
 from nb2prod.analysis import check_notebook
 from nb2prod.classreport.layout import find_layout
 from nb2prod.classreport.page import CSP
-from nb2prod.classreport.render import inert
+from nb2prod.classreport.render import inert, render_notebook
 from nb2prod.classreport.teaching import lesson
 from nb2prod.errors import NotebookError
 from nb2prod.kinds import BY_NAME, KINDS
-from nb2prod.notebook import load
+from nb2prod.notebook import load, loads
 from terminal import nb2prod_on_terminal
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -403,6 +403,36 @@ def test_hostile_notebook_stays_inert(built: tuple[Path, str, dict[str, Any]]) -
     assert "attacker.example" not in section  # no frame, stylesheet or image address kept
     assert 'class="nbp-verdict' not in section  # the report's classes are not the notebook's
     assert '<a href="http://fine.example/">a plain link</a>' in section
+
+
+def test_loose_notebook_is_rendered_and_unreadable_one_keeps_findings() -> None:
+    loose = {
+        "nbformat": 4,
+        "nbformat_minor": 4,
+        "metadata": {},
+        "cells": [
+            {"cell_type": "code", "source": "print(z)", "execution_count": 1, "metadata": {}},
+            {"cell_type": "code", "source": "z = 3", "execution_count": "2", "outputs": []},
+        ],
+    }  # no outputs in the first cell, no metadata and a text count in the second
+    text = json.dumps(loose)
+    report = check_notebook(loads(text, "loose.ipynb"))
+    assert [f.cell for f in report.findings if f.kind == "use-before-define"] == [1]
+
+    rendered = render_notebook(text, report, "nb-7")
+
+    assert rendered.problem is None
+    assert rendered.html is not None
+    first = rendered.html[: rendered.html.index('id="nb-7-c2"')]
+    assert 'class="nbp-cell nbp-has-error" id="nb-7-c1"' in first
+    assert "Used before defined" in first
+    assert "In&nbsp;[&nbsp;]:" in rendered.html  # the text count is shown as none
+
+    unreadable = render_notebook("{", report, "nb-8")
+    assert unreadable.html is None
+    assert unreadable.problem is not None
+    assert unreadable.problem.startswith("nbconvert cannot read it (")
+    assert unreadable.loose == report.findings  # shown above the notebook instead
 
 
 def test_inert_guard_flags_what_runs() -> None:

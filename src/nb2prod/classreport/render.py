@@ -15,6 +15,7 @@ nbconvert is imported here only, when the first notebook is rendered.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import warnings
@@ -97,20 +98,47 @@ def _all(report: Report | None) -> tuple[Finding, ...]:
 
 
 def _reason(error: Exception) -> str:
-    text = " ".join(str(error).split())
+    lines = str(error).strip().splitlines()
+    text = " ".join(lines[0].split()) if lines else ""
     return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__
 
 
 def _parse(text: str) -> Any:
+    """The notebook as nbformat reads it (version 4), mended where nb2prod reads a notebook
+    nbformat's schema refuses (a cell without metadata or outputs, a count that is no number),
+    without what would run or load."""
     import nbformat
 
-    notebook = nbformat.reads(text, as_version=4, capture_validation_error={})  # type: ignore[no-untyped-call]
+    try:
+        notebook = nbformat.reads(text, as_version=4, capture_validation_error={})  # type: ignore[no-untyped-call]
+    except Exception:  # try once more with the keys nbformat needs to read it
+        notebook = nbformat.reads(_mended(text), as_version=4, capture_validation_error={})  # type: ignore[no-untyped-call]
     for cell in notebook.cells:
         cell.pop("attachments", None)
+        cell.setdefault("metadata", {})
+        if cell.get("cell_type") == "code":
+            cell.setdefault("outputs", [])
+            if count(cell.get("execution_count")) == "&nbsp;":
+                cell["execution_count"] = None
         for output in cell.get("outputs", ()):
             _quiet(output)
     notebook.metadata.pop("widgets", None)
     return notebook
+
+
+def _mended(text: str) -> str:
+    raw = json.loads(text)
+    sheets = raw.get("worksheets") if isinstance(raw, dict) else None
+    cells = raw.get("cells") if isinstance(raw, dict) else None
+    cells = list(cells if isinstance(cells, list) else [])
+    for sheet in sheets if isinstance(sheets, list) else []:
+        cells += sheet.get("cells", []) if isinstance(sheet, dict) else []
+    for cell in cells:
+        if isinstance(cell, dict):
+            cell.setdefault("metadata", {})
+            if cell.get("cell_type") == "code":
+                cell.setdefault("outputs", [])
+    return json.dumps(raw)
 
 
 def _quiet(output: Any) -> None:
