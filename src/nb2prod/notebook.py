@@ -235,7 +235,10 @@ def _text(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, list):
-        return "".join(part for part in value if isinstance(part, str))
+        try:
+            return "".join(value)
+        except TypeError:  # not all strings: the strings alone
+            return "".join([part for part in value if isinstance(part, str)])
     return ""
 
 
@@ -252,8 +255,8 @@ def _cell(index: int, raw: Any) -> Cell:
         source=_text(raw.get("source")),
         id=cell_id if isinstance(cell_id, str) else None,
         execution_count=_count(raw),
-        outputs=tuple(_output(o) for o in outputs if isinstance(o, dict)),
-        tags=tuple(t for t in tags if isinstance(t, str)),
+        outputs=tuple([_output(o) for o in outputs if isinstance(o, dict)]) if outputs else (),
+        tags=tuple([t for t in tags if isinstance(t, str)]) if tags else (),
         ran_uncounted=raw.get("execution_count") == 0 and raw.get("execution_count") is not False,
     )
 
@@ -274,7 +277,7 @@ def _output(raw: dict[str, Any]) -> Output:
         output_type=kind,
         text=text[:MAX_OUTPUT_TEXT],
         name=name if isinstance(name, str) else None,
-        mimetypes=tuple(sorted(k for k in data if isinstance(k, str))),
+        mimetypes=tuple(sorted([k for k in data if isinstance(k, str)])) if data else (),
         execution_count=_count(raw),
         ename=_field(raw, "ename", str, "") or None,
         evalue=_field(raw, "evalue", str, "") or None,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from nb2prod.analysis.context import Analysed, Reads, cells, make, names
 from nb2prod.analysis.facts import Import
 from nb2prod.analysis.names import is_always_defined
+from nb2prod.analysis.providers import Writers
 from nb2prod.findings import Finding, Severity
 
 _RERUN = "Restart the kernel and run all cells, then save: the stored outputs then match the code."
@@ -42,25 +43,18 @@ def history_findings(code: list[Analysed], reads_of: dict[Analysed, Reads]) -> l
     return found
 
 
-def _writers(code: list[Analysed]) -> dict[str, list[Analysed]]:
-    writers: dict[str, list[Analysed]] = {}
-    for cell in code:
-        for name in cell.facts.writes:
-            writers.setdefault(name, []).append(cell)
-    return writers
-
-
 def inferred_mismatches(
     code: list[Analysed], reads_of: dict[Analysed, Reads]
 ) -> dict[Analysed, list[Mismatch]]:
-    writers = _writers(code)
+    index = Writers(code)
+    writers = index.cells
     found: dict[Analysed, list[Mismatch]] = {}
     for cell in code:
         if cell.count is None or cell.facts.syntax_error is not None:
             continue
         for name in reads_of[cell].positions:
-            recorded = _recorded_provider(cell, writers.get(name, []))
-            topdown = _topdown_provider(cell, writers.get(name, []))
+            recorded = index.recorded(cell, name)
+            topdown = index.topdown(cell, name)
             if (
                 recorded is topdown
                 or not (recorded or topdown)
@@ -122,19 +116,6 @@ def _imported_object(found: Import) -> str:
     if found.bound == found.module.split(".")[0]:
         return found.bound  # `import os.path` binds `os`
     return found.module
-
-
-def _recorded_provider(reader: Analysed, writers: list[Analysed]) -> Analysed | None:
-    assert reader.count is not None
-    before = [
-        w for w in writers if w is not reader and w.count is not None and w.count < reader.count
-    ]
-    return max(before, key=lambda w: w.count or 0) if before else None
-
-
-def _topdown_provider(reader: Analysed, writers: list[Analysed]) -> Analysed | None:
-    above = [w for w in writers if w.number < reader.number]
-    return above[-1] if above else None
 
 
 def _out_of_order(
@@ -240,7 +221,7 @@ def _re_executed(executed: list[Analysed]) -> list[Finding]:
 
 def _unexecuted(code: list[Analysed], executed: list[Analysed]) -> list[Finding]:
     last_run = max(c.number for c in executed)
-    writers = _writers(code)
+    writers = Writers(code)
     found: list[Finding] = []
     for cell in code:
         if cell.count is not None or cell.number > last_run or cell.facts.syntax_error:
@@ -255,7 +236,7 @@ def _unexecuted(code: list[Analysed], executed: list[Analysed]) -> list[Finding]
         readers = [
             c for c in executed
             if c.number > cell.number and set(c.facts.reads) & defined
-            and any(_topdown_provider(c, writers.get(n, [])) is cell for n in defined)
+            and any(writers.topdown(c, n) is cell for n in defined)
         ]  # fmt: skip
         if readers:
             used = {n for c in readers for n in set(c.facts.reads) & defined}

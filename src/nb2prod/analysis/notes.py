@@ -10,7 +10,7 @@ import ast
 from nb2prod.analysis import practices
 from nb2prod.analysis.facts import CellFacts, Note, Pos, RandomUse
 from nb2prod.analysis.scope import ScopeNode, outer_parts
-from nb2prod.analysis.walk import StackVisitor
+from nb2prod.analysis.walk import StackVisitor, child_nodes
 
 
 class PracticeNotes(StackVisitor):
@@ -64,7 +64,7 @@ class PracticeNotes(StackVisitor):
     def scan_nested(self, node: ScopeNode) -> None:
         """Practice notes from inside a nested scope (its names are handled by .scope)."""
         outer = {id(part) for part in outer_parts(node)}
-        stack = [c for c in ast.iter_child_nodes(node) if id(c) not in outer]
+        stack = [c for c in child_nodes(node) if id(c) not in outer]
         while stack:
             child = stack.pop()
             if isinstance(child, ast.Constant):
@@ -73,7 +73,7 @@ class PracticeNotes(StackVisitor):
                 self._note_call_practices(child, dotted_name(child.func))
             elif isinstance(child, ast.Expr) and isinstance(child.value, ast.Constant):
                 continue  # docstrings
-            stack.extend(c for c in ast.iter_child_nodes(child) if id(c) not in outer)
+            stack.extend(c for c in child_nodes(child) if id(c) not in outer)
 
 
 def dotted_name(node: ast.AST) -> str:

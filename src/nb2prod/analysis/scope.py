@@ -13,6 +13,8 @@ import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from nb2prod.analysis.walk import child_nodes
+
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
 Comprehension = ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
 ScopeNode = FunctionNode | ast.ClassDef | Comprehension
@@ -83,15 +85,15 @@ def analyse_scope(node: ScopeNode, enclosing: frozenset[str] = frozenset()) -> S
 
 
 def own_nodes(roots: Iterable[ast.AST]) -> Iterator[ast.AST]:
-    """Every node of the current scope; a nested scope yields itself and its outer parts only."""
+    """Every node of the current scope (less context and operator markers, see
+    :func:`~.walk.child_nodes`); a nested scope yields itself and its outer parts only."""
     stack = list(roots)[::-1]
     while stack:
         node = stack.pop()
         yield node
-        if isinstance(node, SCOPE_TYPES):
-            stack.extend(reversed(outer_parts(node)))
-            continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        children = outer_parts(node) if isinstance(node, SCOPE_TYPES) else child_nodes(node)
+        children.reverse()
+        stack.extend(children)
 
 
 def _inner_parts(node: ScopeNode) -> list[ast.AST]:

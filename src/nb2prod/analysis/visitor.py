@@ -21,6 +21,7 @@ from nb2prod.analysis.calls import (
 from nb2prod.analysis.facts import CellFacts, Import, Note, Pos
 from nb2prod.analysis.notes import PracticeNotes, dotted_name
 from nb2prod.analysis.scope import ScopeNode, analyse_scope, binding_names, outer_parts, own_nodes
+from nb2prod.analysis.walk import walk
 
 #: Resolves ``from module import *`` (module, level) to the names it binds, or None if unknown.
 StarResolver = Callable[[str, int], frozenset[str] | None]
@@ -359,16 +360,12 @@ class CellVisitor(PracticeNotes):
     def _note_rebinding(self, target: ast.AST, value: ast.AST) -> None:
         """``x = x + 1`` changes state on every run; ``df = df.dropna()`` reads its old value."""
         if isinstance(target, ast.Subscript | ast.Attribute):
-            written = ast.unparse(target)
-            if any(
-                isinstance(n, ast.Subscript | ast.Attribute) and ast.unparse(n) == written
-                for n in ast.walk(value)
-            ):  # df["a"] = df["a"] * 2
+            if _reads_itself(target, value):  # df["a"] = df["a"] * 2
                 self.mutate(target, target, strong=True)
             return
         if not isinstance(target, ast.Name) or target.id in self.bound:
             return
-        if not any(isinstance(n, ast.Name) and n.id == target.id for n in ast.walk(value)):
+        if not any(isinstance(n, ast.Name) and n.id == target.id for n in walk(value)):
             return
         strong = isinstance(value, ast.BinOp) and any(
             isinstance(side, ast.Name) and side.id == target.id
@@ -395,3 +392,19 @@ class CellVisitor(PracticeNotes):
         change = method_change(node, func)
         if change is not None:
             self.mutate(func.value, node, strong=change == "strong")
+
+
+def _reads_itself(target: ast.Subscript | ast.Attribute, value: ast.AST) -> bool:
+    """Whether ``value`` holds an expression written as ``target`` is (``df["a"]``). Only a node
+    of the same type (and, for an attribute, the same name) can read the same, so only those are
+    unparsed to compare."""
+    kind = type(target)
+    attribute = target.attr if isinstance(target, ast.Attribute) else None
+    written: str | None = None
+    for node in walk(value):
+        if type(node) is not kind or (isinstance(node, ast.Attribute) and node.attr != attribute):
+            continue
+        written = written or ast.unparse(target)
+        if ast.unparse(node) == written:
+            return True
+    return False
