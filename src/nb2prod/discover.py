@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -13,6 +12,7 @@ from nb2prod.findings import Report
 
 if TYPE_CHECKING:
     from nb2prod.config import Config
+    from nb2prod.notebook import Notebook
 
 _SKIP_DIRS = frozenset({".ipynb_checkpoints", ".git", "node_modules", "__pycache__", ".venv"})
 #: Below this many notebooks, starting worker processes costs more than it saves.
@@ -41,14 +41,14 @@ def notebook_paths(paths: list[str]) -> Iterator[str]:
                     yield os.path.join(root, name)
 
 
-def check_path(path: str, config: Config | None = None) -> Outcome:
-    """Load and check one notebook, as ``config`` says (see ``configured``); never raises."""
-    from nb2prod.analysis import check_notebook
+def check_path(path: str, config: Config | None = None, cache: bool = True) -> Outcome:
+    """Load and check one notebook, as ``config`` says (see ``configured``); never raises.
+    ``cache``: keep the cells' analyses on disk between runs (see ``analysis.cellcache``)."""
     from nb2prod.notebook import load
 
     try:
         notebook = load(path)
-        report = check_notebook(notebook)
+        report = _check(notebook, cache)
         if config is not None:
             from nb2prod.configured import configured
 
@@ -62,11 +62,26 @@ def check_path(path: str, config: Config | None = None) -> Outcome:
         return Outcome(path, error=f"{path}: internal error ({type(exc).__name__}: {exc})")
 
 
+def _check(notebook: Notebook, cache: bool) -> Report:
+    from nb2prod.analysis import check_notebook
+
+    if not cache:
+        return check_notebook(notebook)
+    from nb2prod.analysis import cellcache
+
+    kept = cellcache.restore(notebook)
+    report = check_notebook(notebook)
+    if kept is not None:
+        cellcache.store(notebook, kept)
+    return report
+
+
 def check_paths(
     paths: list[str],
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     config: Config | None = None,
+    cache: bool = True,
 ) -> list[Outcome]:
     """Check notebooks, in parallel when there are enough; results keep the input order."""
     workers = jobs or os.cpu_count() or 1
@@ -74,13 +89,16 @@ def check_paths(
     outcomes: list[Outcome] = []
     if workers < 2 or total < _PARALLEL_FROM:
         for path in paths:
-            outcomes.append(check_path(path, config))
+            outcomes.append(check_path(path, config, cache))
             if progress:
                 progress(len(outcomes), total)
         return outcomes
+    from concurrent.futures import ProcessPoolExecutor  # only now: it imports multiprocessing
+
     with ProcessPoolExecutor(max_workers=min(workers, total)) as pool:
         chunks = max(1, total // (workers * 4))
-        for outcome in pool.map(check_path, paths, [config] * total, chunksize=chunks):
+        every = [config] * total, [cache] * total
+        for outcome in pool.map(check_path, paths, *every, chunksize=chunks):
             outcomes.append(outcome)
             if progress:
                 progress(len(outcomes), total)

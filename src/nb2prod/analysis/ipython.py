@@ -143,7 +143,14 @@ def _leading_blank_lines(source: str) -> int:
     return count
 
 
+#: How many times IPython's own transformer has been asked to rewrite code in this process: an
+#: analysis during which it grew depends on the installed IPython, not on the code alone.
+ipython_rewrites = 0
+
+
 def _transform(source: str) -> str | None:
+    global ipython_rewrites
+    ipython_rewrites += 1
     try:
         result: str = _transformer().transform_cell(source)
     except Exception:  # IPython's tokenizer raises many types on broken input; it is a syntax error
