@@ -49,7 +49,10 @@ export function notifyError(title: string, error: ApiError, extra: IExtraAction[
     {
       label: 'Show details',
       caption: 'Show the full message',
-      callback: () => void showDetails(title, error)
+      callback: event => {
+        event.preventDefault(); // keep the toast, and its other actions, while the details show
+        void showDetails(title, error);
+      }
     },
     ...extra.map(a => ({ label: a.label, callback: a.callback }))
   ];

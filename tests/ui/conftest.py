@@ -58,7 +58,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         stop_lab(lab)
 
 
-@pytest.fixture(scope="session")
+# One browser per module: Playwright's loop must not outlive the UI tests, since the worker that
+# runs them may run pytest-jupyter's server tests next, which need a loop of their own.
+@pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `apt-get install -y chromium` (see .ci/run)")
