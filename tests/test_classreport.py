@@ -328,6 +328,28 @@ def test_json_is_the_same_with_one_worker_or_many(tmp_path: Path) -> None:
     assert len(json.loads(one.stdout)["notebooks"]) == 7
 
 
+def test_the_courses_configuration_applies_as_check_applies_it(tmp_path: Path) -> None:
+    """An instructor ignores a kind for the whole course; --isolated shows it again."""
+    make_class(tmp_path / "course")
+    kinds = {
+        f["kind"]
+        for n in json.loads(nb2prod("report", "course", "--format", "json", cwd=tmp_path).stdout)[
+            "notebooks"
+        ]
+        for f in n.get("findings", [])
+    }
+    assert "out-of-order" in kinds
+    (tmp_path / "course" / "pyproject.toml").write_text(
+        '[tool.nb2prod]\nignore = ["out-of-order"]\n', encoding="utf-8"
+    )
+    done = nb2prod("report", "course", "--format", "json", cwd=tmp_path)
+    notebooks = json.loads(done.stdout)["notebooks"]
+    assert all(f["kind"] != "out-of-order" for n in notebooks for f in n.get("findings", []))
+    isolated = nb2prod("report", "course", "--format", "json", "--isolated", cwd=tmp_path)
+    again = json.loads(isolated.stdout)["notebooks"]
+    assert any(f["kind"] == "out-of-order" for n in again for f in n.get("findings", []))
+
+
 def test_lesson_is_the_registrys_text() -> None:
     for kind in KINDS:
         taught = lesson(kind.name)

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from nb2prod.classreport.layout import Submission
     from nb2prod.classreport.model import ClassReport
     from nb2prod.classreport.render import Rendered
+    from nb2prod.config import Config
 
 EXIT_OK, EXIT_UNUSABLE = 0, 2
 
@@ -41,6 +42,11 @@ def add_report(commands: Any) -> None:
         "--format", choices=["html", "json"], default="html", help="(default: html)"
     )
     report.add_argument("--force", action="store_true", help="replace an existing FILE")
+    source = report.add_mutually_exclusive_group()
+    source.add_argument(
+        "--config", metavar="FILE", help="nb2prod.toml or pyproject.toml (default: the nearest)"
+    )
+    source.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     report.add_argument(
         "--jobs", "-j", type=_positive, default=None, help="worker processes (default: CPUs)"
     )
@@ -68,7 +74,10 @@ def run_report(args: argparse.Namespace) -> int:
         layout = find_layout(args.folder)
         if out is not None:
             _check_output(out, args, layout.submissions)
-        built = build_report(args.folder, layout, args.jobs, progress_bar(), render=html)
+        config = _config(args)
+        built = build_report(
+            args.folder, layout, args.jobs, progress_bar(), render=html, config=config
+        )
         text = _page(built.report, built.rendered) if html else _json(built.report)
         if out is None:
             sys.stdout.write(text)
@@ -81,6 +90,18 @@ def run_report(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
     print(built.report.summary_line(out or args.folder), file=sys.stderr if out is None else None)
     return EXIT_OK
+
+
+def _config(args: argparse.Namespace) -> Config | None:
+    """The course's configuration, found as ``check`` finds it (from FOLDER up)."""
+    from pathlib import Path
+
+    from nb2prod.config import find_config, load_config
+
+    if args.isolated:
+        return None
+    path = Path(args.config) if args.config else find_config([args.folder])
+    return load_config(path) if path is not None else None
 
 
 def _check_output(out: str, args: argparse.Namespace, submissions: Sequence[Submission]) -> None:

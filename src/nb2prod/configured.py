@@ -12,10 +12,13 @@ from nb2prod.notebook import Notebook
 from nb2prod.suppress import apply
 
 
-def configured(report: Report, notebook: Notebook, config: Config) -> Report:
-    """``report`` of ``notebook`` under ``config``."""
+def configured(
+    report: Report, notebook: Notebook, config: Config, path: str | None = None
+) -> Report:
+    """``report`` of ``notebook`` under ``config`` (``path``: where the notebook is, for
+    per-path globs, when the report names it otherwise)."""
     extra = extra_secret_findings(notebook, config.secret_patterns, report.findings)
     if extra:
         ordered = sorted((*report.findings, *extra), key=lambda f: (f.cell or 0, f.line, f.kind))
         report = dataclasses.replace(report, findings=tuple(ordered))
-    return apply(report, notebook, config)
+    return apply(report, notebook, config, path)

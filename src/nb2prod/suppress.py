@@ -40,13 +40,14 @@ def cell_ignores(cell: Cell) -> frozenset[str]:
     return frozenset(found)
 
 
-def apply(report: Report, notebook: Notebook, config: Config) -> Report:
-    """``report`` without the findings ``config`` and the notebook's cells ignore."""
+def apply(report: Report, notebook: Notebook, config: Config, path: str | None = None) -> Report:
+    """``report`` without the findings ``config`` and the notebook's cells ignore; ``path``: the
+    notebook's path for per-path globs (default: the report's)."""
     per_cell = {cell.index + 1: cell_ignores(cell) for cell in notebook.cells}
     kept: list[Finding] = []
     ignored = 0
     for finding in report.findings:
-        if _ignored(finding, config, report.path, per_cell):
+        if _ignored(finding, config, path or report.path, per_cell):
             ignored += 1
         else:
             kept.append(finding)

@@ -15,6 +15,7 @@ from nb2prod.classreport.examine import Progress, Task, examine_all
 from nb2prod.classreport.layout import Layout
 from nb2prod.classreport.model import ClassReport
 from nb2prod.classreport.render import Rendered
+from nb2prod.config import Config
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,10 @@ def build_report(
     progress: Progress | None = None,
     *,
     render: bool = True,
+    config: Config | None = None,
 ) -> Built:
-    """Examine every notebook ``layout`` found in ``folder``."""
-    tasks = [Task(folder, s, anchor(i), render) for i, s in enumerate(layout.submissions)]
+    """Examine every notebook ``layout`` found in ``folder``, under ``config`` when given."""
+    tasks = [Task(folder, s, anchor(i), render, config) for i, s in enumerate(layout.submissions)]
     examined = examine_all(tasks, jobs, progress)
     report = ClassReport(folder, layout.kind, tuple(e.result for e in examined), layout.notes)
     return Built(report, tuple(e.rendered for e in examined))

@@ -2,7 +2,8 @@
 
 A notebook is read only when it is a regular file whose real path lies inside the class folder
 (:func:`nb2prod.notebook.read_text_inside`: no link out, no FIFO); it is checked with nb2prod's
-one analysis (:func:`nb2prod.analysis.check_notebook`). A notebook that cannot be used is a
+one analysis (:func:`nb2prod.analysis.check_notebook`), under the course's configuration as
+``check`` applies it (ignored kinds, cells and paths). A notebook that cannot be used is a
 result with its one-line reason, never an exception.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from nb2prod.classreport.layout import Submission
 from nb2prod.classreport.model import NotebookResult
 from nb2prod.classreport.render import Rendered
+from nb2prod.config import Config
 from nb2prod.errors import NotebookError
 
 #: Below this many notebooks, starting worker processes costs more than it saves.
@@ -33,6 +35,7 @@ class Task:
     submission: Submission
     anchor: str
     render: bool
+    config: Config | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,13 @@ def examine(task: Task) -> Examined:
     submission = task.submission
     try:
         text = _read(task.folder, submission.relative)
-        report = check_notebook(loads(text, submission.relative))
+        notebook = loads(text, submission.relative)
+        report = check_notebook(notebook)
+        if task.config is not None:
+            from nb2prod.configured import configured
+
+            where = os.path.join(task.folder, submission.relative)
+            report = configured(report, notebook, task.config, where)
     except NotebookError as error:
         return Examined(NotebookResult(submission, error=error.reason))
     except RecursionError:
