@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import os
 
-from nb2prod.analysis.walk import walk
+from nb2prod.analysis.walk import breadth_first
 
 #: Calls that write the file their first argument names (``np.save("m.npy", m)``,
 #: ``df.to_csv("out.csv")``, ``fig.savefig("plot.png")``).
@@ -22,7 +22,7 @@ def path_calls(tree: ast.Module) -> list[tuple[str, bool]]:
     """(normalized relative path, whether the call writes it) for each call whose first
     argument is a path literal, in the cell's order (``CellFacts.file_paths`` keeps them)."""
     found: list[tuple[str, bool]] = []
-    for node in walk(tree):
+    for node in breadth_first(tree):
         if isinstance(node, ast.Call):
             path = _first_literal(node)
             if path is not None:

@@ -63,7 +63,7 @@ class PracticeNotes(StackVisitor):
 
     def scan_nested(self, node: ScopeNode) -> None:
         """Practice notes from inside a nested scope (its names are handled by .scope)."""
-        outer = {id(part) for part in outer_parts(node)}
+        outer = {id(part) for part in outer_parts(node)}  # children of ``node``, none deeper
         stack = [c for c in child_nodes(node) if id(c) not in outer]
         while stack:
             child = stack.pop()
@@ -73,7 +73,7 @@ class PracticeNotes(StackVisitor):
                 self._note_call_practices(child, dotted_name(child.func))
             elif isinstance(child, ast.Expr) and isinstance(child.value, ast.Constant):
                 continue  # docstrings
-            stack.extend(c for c in child_nodes(child) if id(c) not in outer)
+            stack.extend(child_nodes(child))
 
 
 def dotted_name(node: ast.AST) -> str:

@@ -13,7 +13,7 @@ import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from nb2prod.analysis.walk import child_nodes
+from nb2prod.analysis.walk import child_nodes, walk
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
 Comprehension = ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
@@ -135,9 +135,7 @@ def _params(node: ScopeNode) -> set[str]:
 def _comprehension_targets(node: ScopeNode) -> set[str]:
     if not isinstance(node, COMPREHENSION_TYPES):
         return set()
-    return {
-        n.id for gen in node.generators for n in ast.walk(gen.target) if isinstance(n, ast.Name)
-    }
+    return {n.id for gen in node.generators for n in walk(gen.target) if isinstance(n, ast.Name)}
 
 
 def _declarations(own: list[ast.AST]) -> tuple[set[str], set[str]]:
@@ -160,8 +158,14 @@ def _leaking_walrus(own: list[ast.AST]) -> set[str]:
     names: set[str] = set()
     for node in own:
         if isinstance(node, COMPREHENSION_TYPES):
-            names |= analyse_scope(node).walrus_out
+            names |= _walrus_out(node)
     return names
+
+
+def _walrus_out(node: Comprehension) -> set[str]:
+    """``analyse_scope(node).walrus_out``, without the rest of the analysis."""
+    own = list(own_nodes(_inner_parts(node)))
+    return (_walrus_targets(own) | _leaking_walrus(own)) - _comprehension_targets(node)
 
 
 def _bindings(own: list[ast.AST]) -> set[str]:

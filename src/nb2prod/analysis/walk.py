@@ -16,28 +16,63 @@ analysis goes through it.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-#: Fields that hold only context and operator markers, never code.
-_MARKERS = frozenset({"ctx", "op", "ops"})
-_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+#: ASDL types that are no code: plain values, and the context and operator markers.
+_NOT_CODE = frozenset({"identifier", "string", "constant", "int", "object", "expr_context",
+                       "operator", "boolop", "cmpop", "unaryop"})  # fmt: skip
+_MARKERS = (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop)
+_SIGNATURE = re.compile(r"\w+\((.*)\)")
+#: How a field holds code: a list of nodes, one node (or None), or either (a type whose
+#: signature could not be read).
+_LIST, _NODE, _EITHER = 0, 1, 2
+#: For each node type: its fields that may hold code, each with how it holds it.
+_SPECS: dict[type[ast.AST], tuple[tuple[str, int], ...]] = {}
+
+
+def _spec(kind: type[ast.AST]) -> tuple[tuple[str, int], ...]:
+    """The code fields of ``kind``, read from its ASDL signature (the docstring ``Call(expr
+    func, expr* args, keyword* keywords)``); every field, held either way, when there is none."""
+    found = _SIGNATURE.fullmatch((kind.__doc__ or "").strip())
+    declared = [part.split() for part in found.group(1).split(", ")] if found else []
+    if found and [field[-1] for field in declared] == list(kind._fields):
+        spec = tuple((name, _LIST if of.endswith("*") else _NODE) for of, name in declared
+                     if of.rstrip("*?") not in _NOT_CODE)  # fmt: skip
+    else:
+        spec = tuple((name, _EITHER) for name in kind._fields)
+    _SPECS[kind] = spec
+    return spec
 
 
 def child_nodes(node: ast.AST) -> list[ast.AST]:
     """The node's children in field order, as ``ast.iter_child_nodes`` gives them, less the
     context and operator markers."""
-    kind = type(node)
-    fields = _FIELDS.get(kind)
-    if fields is None:
-        fields = _FIELDS[kind] = tuple(f for f in kind._fields if f not in _MARKERS)
+    spec = _SPECS.get(type(node))
+    if spec is None:
+        spec = _spec(type(node))
     found: list[ast.AST] = []
-    for name in fields:
+    for name, held in spec:
         value = getattr(node, name, None)
-        if type(value) is list:
-            found.extend(item for item in value if isinstance(item, ast.AST))
-        elif isinstance(value, ast.AST):
+        if value is None:
+            continue
+        if held == _NODE:
             found.append(value)
+        elif type(value) is list:
+            found.extend([item for item in value if isinstance(item, ast.AST)])
+        elif held == _EITHER and isinstance(value, ast.AST) and not isinstance(value, _MARKERS):
+            found.append(value)
+    return found
+
+
+def breadth_first(node: ast.AST) -> list[ast.AST]:
+    """:func:`walk`'s nodes, in its order, as a list."""
+    found = [node]
+    index = 0
+    while index < len(found):
+        found.extend(child_nodes(found[index]))
+        index += 1
     return found
 
 
