@@ -37,7 +37,9 @@ def check_notebook(notebook: Notebook) -> Report:
     if isinstance(notebook.metadata.get(RECORDS_KEY), Mapping):
         history = _with_records(history, notebook, code, reads)
     findings = (
-        topdown_findings(code, reads, notebook.python_version) + history + hygiene_findings(code)
+        topdown_findings(code, reads, lambda: notebook.python_version)
+        + history
+        + hygiene_findings(code)
     )
     findings = without_secrets(findings, code)
     findings.sort(key=_order)

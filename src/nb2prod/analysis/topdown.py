@@ -4,6 +4,8 @@ above defines them, syntax errors, and stored errors."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from functools import cached_property
 
 from nb2prod.analysis.cell import TOO_DEEP
 from nb2prod.analysis.context import Analysed, Reads, make
@@ -17,11 +19,12 @@ _RESTART = "then restart the kernel and run all cells to confirm the notebook ru
 def topdown_findings(
     code: list[Analysed],
     reads_of: dict[Analysed, Reads],
-    kernel_python: tuple[int, int] | None = None,
+    kernel_python: Callable[[], tuple[int, int] | None] = lambda: None,
 ) -> list[Finding]:
     """``use-before-define``, ``undefined-name``, ``syntax-error`` and ``error-output``.
 
-    ``kernel_python`` is the Python version the notebook ran on, when it says.
+    ``kernel_python()`` is the Python version the notebook ran on, when it says; it is asked
+    only when a cell does not parse or reads a name no cell above defines.
     """
     walk = _TopDown(code, kernel_python)
     for cell in code:
@@ -32,18 +35,29 @@ def topdown_findings(
 class _TopDown:
     """A fresh kernel's run from the top, as far as names go."""
 
-    def __init__(self, code: list[Analysed], kernel_python: tuple[int, int] | None) -> None:
-        self.kernel_python = kernel_python
+    def __init__(
+        self, code: list[Analysed], kernel_python: Callable[[], tuple[int, int] | None]
+    ) -> None:
+        self._kernel_python = kernel_python
         self.definers: dict[str, list[Analysed]] = {}
         for cell in code:
             for name in cell.facts.defines:
                 self.definers.setdefault(name, []).append(cell)
         self.ever_run = any(c.count is not None for c in code)
-        self.known = PYTHON2_BUILTINS if kernel_python and kernel_python[0] == 2 else frozenset()
         self.found: list[Finding] = []
         self.available: set[str] = set()
         self.opaque: tuple[Analysed, Note] | None = None
         self.guessed: set[str] = set()
+
+    @cached_property
+    def kernel_python(self) -> tuple[int, int] | None:
+        return self._kernel_python()
+
+    @cached_property
+    def known(self) -> frozenset[str]:
+        """Names the kernel defines that no cell does (Python 2's builtins, on Python 2)."""
+        version = self.kernel_python
+        return PYTHON2_BUILTINS if version and version[0] == 2 else frozenset()
 
     def step(self, cell: Analysed, reads: Reads) -> None:
         facts = cell.facts
