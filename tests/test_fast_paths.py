@@ -129,6 +129,18 @@ def test_the_quick_scans_agree_with_the_patterns(tokens: list[str], left: str, r
     assert bool(secretscan._WORDS.search(text.lower())) == bool(plain.search(text.lower()))
 
 
+SHAPED = st.text(alphabet=st.sampled_from(list("aZ_-09 .,:/\t\né٣\u2028AP")), max_size=80)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(SHAPED, st.integers(0, 24), st.sampled_from(["a", "_", "-", "7", "é", "٣"]), SHAPED)
+def test_the_quick_shape_scan_agrees_with_the_pattern(
+    left: str, repeat: int, char: str, right: str
+) -> None:
+    text = left + char * repeat + right
+    assert secretscan._has_shape(text) == bool(secretscan._SHAPES.search(text))
+
+
 def test_every_hint_word_is_found() -> None:
     for word in secretscan._HINT_WORDS:
         assert secretscan.might_hold(f"x {word.upper()} y")

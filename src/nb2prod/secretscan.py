@@ -103,7 +103,20 @@ def might_hold(text: str) -> bool:
     """False when ``text`` surely holds no secret: none of the words, prefixes or long runs that
     every pattern of :data:`HINT` and of nb2prod's own token patterns needs (two quick scans,
     where those patterns are slow on every line of a big notebook)."""
-    return bool(_WORDS.search(text.lower()) or _SHAPES.search(text))
+    return bool(_WORDS.search(text.lower())) or _has_shape(text)
+
+
+def _has_shape(text: str) -> bool:
+    """``_SHAPES.search(text)``; for ASCII text (nearly all), from the lengths of its runs of
+    word characters, which the regex engine finds only by trying every position."""
+    if not text.isascii():
+        return _SHAPES.search(text) is not None
+    longest = max(map(len, text.translate(_ASCII_NON_WORD).split()), default=0)
+    if longest >= 20:
+        return True
+    if longest >= 8 and _DIGITS.search(text):
+        return True
+    return "AP" in text and _AP.search(text) is not None
 
 
 def _folded(line: str) -> str:
@@ -149,6 +162,10 @@ def _literal_trie(words: Iterable[str]) -> str:
 
 _WORDS = re.compile(_literal_trie(_HINT_WORDS))
 _SHAPES = re.compile(r"[\w\-]{20}|\d{8}|AP[\dA-F]")
+_DIGITS = re.compile(r"\d{8}")
+_AP = re.compile(r"AP[\dA-F]")
+#: Every ASCII character but ``[A-Za-z0-9_-]`` (what ``[\w\-]`` matches in ASCII) to a space.
+_ASCII_NON_WORD = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) in "_-")}
 _ADJACENT = re.compile(r"""["']\s*["']""")
 
 

@@ -12,11 +12,7 @@ import hashlib
 import warnings
 from collections import OrderedDict
 
-from nb2prod.analysis import ipython
 from nb2prod.analysis.facts import CellFacts, Note, Pos
-from nb2prod.analysis.filepaths import path_calls
-from nb2prod.analysis.ipython import TOO_DEEP_TO_COMPILE, ParseFailure, parse_cell
-from nb2prod.analysis.visitor import CellVisitor
 
 #: The kind of the note for a cell Python compiles but that is nested too deeply to analyse.
 TOO_DEEP = "too-deep"
@@ -76,7 +72,13 @@ def _remember(key: tuple[str, str], facts: CellFacts, portable: bool) -> None:
 
 
 def _analyse(source: str, notebook_dir: str) -> tuple[CellFacts, bool]:
-    """The facts, and whether they are portable."""
+    """The facts, and whether they are portable. The parser and the visitor are imported here,
+    on the first cell the cache did not have: a check that finds every cell there needs neither."""
+    from nb2prod.analysis import ipython
+    from nb2prod.analysis.filepaths import path_calls
+    from nb2prod.analysis.ipython import TOO_DEEP_TO_COMPILE, ParseFailure, parse_cell
+    from nb2prod.analysis.visitor import CellVisitor
+
     rewrites = ipython.ipython_rewrites
     resolved: list[str] = []
 
