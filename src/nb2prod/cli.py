@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from nb2prod import __version__, cli_check, cli_record
+from nb2prod import __version__, cli_check, cli_diff, cli_record
 from nb2prod.cli_exit import ending_cleanly, terminated_on_sigterm
 from nb2prod.findings import Finding
 
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report(commands)
     cli_record.add_run(commands)
     cli_record.add_env(commands)
+    cli_diff.add_diff(commands)
     return parser
 
 
@@ -166,6 +167,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cli_record.run_run(args)
     if args.command == "env":
         return cli_record.run_env(args)
+    if args.command == "diff":
+        return cli_diff.run_diff(args)
     if args.command == "explain":
         return cli_check.run_explain(args)
     return cli_check.run_check(args)
