@@ -15,10 +15,12 @@ from typing import Any
 import nbformat
 import pytest
 
+from nb2prod.analysis import cellcache
 from nb2prod.analysis.cell import analyse_cell
 from nb2prod.analysis.cellcache import MAGIC
 from nb2prod.analysis.cellcodec import CODECS, decode, encode
 from nb2prod.analysis.facts import CellFacts
+from nb2prod.discover import check_path
 from nb2prod.notebook import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +90,7 @@ def test_findings_are_the_same_with_the_cache_cold_warm_and_off(
     assert (warm.stdout, warm.stderr, warm.returncode) == (off.stdout, off.stderr, 1)
     assert os.listdir(hidden_state.parent) == [hidden_state.name]  # never beside the notebook
     assert kept[0].stat().st_mode & 0o077 == 0  # the user's alone
+    assert sorted(p.name for p in cache.iterdir()) == ["CACHEDIR.TAG", kept[0].name]
 
 
 def test_the_kept_analysis_is_what_a_warm_check_reads(tmp_path: Path) -> None:
@@ -207,6 +210,28 @@ def test_the_default_folder_is_the_users_cache_folder(hidden_state: Path, tmp_pa
     if sys.platform.startswith("linux"):
         nb2prod("check", str(hidden_state), env={**base, "XDG_CACHE_HOME": "", "HOME": str(home)})
         assert len(list((home / ".cache" / "nb2prod").glob("*.cells"))) == 1
+
+
+def test_the_oldest_files_go_when_the_folder_is_full(
+    hidden_state: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for number in range(5):
+        old = cache / f"{number:032x}.cells"
+        old.write_bytes(b"from an earlier run")
+        os.utime(old, (1_000_000 + number, 1_000_000 + number))
+    monkeypatch.setenv("NB2PROD_CACHE_DIR", str(cache))
+    monkeypatch.delenv("NB2PROD_NO_CACHE", raising=False)
+    monkeypatch.setattr(cellcache, "_MAX_FILES", 3)
+    outcome = check_path(str(hidden_state))
+    assert outcome.report is not None
+    assert outcome.report.has_errors
+    left = sorted(p.name for p in cache.glob("*.cells"))
+    assert len(left) == 3
+    assert f"{3:032x}.cells" in left
+    assert f"{4:032x}.cells" in left  # the two newest old ones, and the one just written
+    assert not list(cache.glob("*.tmp"))
 
 
 def test_every_field_of_an_analysis_has_a_codec() -> None:

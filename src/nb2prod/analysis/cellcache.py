@@ -165,20 +165,26 @@ def _read(path: str, fingerprint: str) -> dict[str, Any]:
 def _write(path: str, data: bytes) -> None:
     """Replace the file atomically; a cache that cannot be written is no cache, never an error."""
     folder = os.path.dirname(path)
-    temporary = f"{path}.{os.getpid()}.tmp"
+    temporary = f"{path}.{os.getpid()}-{os.urandom(4).hex()}.tmp"
     try:
         if not os.path.isdir(folder):
             _make_folder(folder)
         new = not os.path.exists(path)
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # a new file of our own: never one planted there, nor what a link planted there names
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError:
+        return
+    try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
         os.replace(temporary, path)
-        if new:
-            _prune(folder)
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+        return
+    if new:
+        with contextlib.suppress(OSError):
+            _prune(folder)
 
 
 def _make_folder(folder: str) -> None:
