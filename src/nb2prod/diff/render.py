@@ -43,7 +43,7 @@ def render_markdown(diff: Diff) -> str:
         if section.changes:
             lines += ["", f"#### {section.title}", ""]
             for change in section.changes:
-                lines.append(f"- {_line(change, _md)}")
+                lines.append(f"- {_line(change, _md, '→')}")
                 if change.diff:
                     lines += ["", "  ```diff", *(f"  {_fenced(d)}" for d in change.diff),
                               "  ```"]  # fmt: skip
@@ -52,10 +52,10 @@ def render_markdown(diff: Diff) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _line(change: Change, shown: Callable[[str], str]) -> str:
+def _line(change: Change, shown: Callable[[str], str], arrow: str = "->") -> str:
     """``numpy: upgraded 1.26.4 -> 2.0.0 (major version)``."""
     if change.old is not None and change.new is not None:
-        values = f" {shown(change.old)} -> {shown(change.new)}"
+        values = f" {shown(change.old)} {arrow} {shown(change.new)}"
     elif change.new is not None:
         values = f" {shown(change.new)}"
     elif change.old is not None:
