@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from nb2prod.diff import compare_sides
+from nb2prod.diff.model import Side
+from nb2prod.records import Environment
+
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "data" / "diff"
 SRC = str(ROOT / "src")
@@ -118,8 +122,8 @@ def test_reviewer_sees_the_package_the_data_and_the_cell_in_that_order(
     golden("one_cell_one_package_one_file.md", text)
 
     against_tree = nb2prod("diff", "HEAD", "--", "analysis.ipynb", cwd=tmp_path)
-    assert (against_tree.returncode, against_tree.stdout.splitlines()[-1]) == (
-        0, "nothing of meaning changed")  # fmt: skip
+    assert against_tree.returncode == 0, against_tree.stdout
+    assert against_tree.stdout.splitlines()[1] == "nothing of meaning changed"
 
 
 def write_package(folder: Path, six: str, six_hash: str, code: str) -> None:
@@ -172,7 +176,8 @@ def test_package_folders_at_two_revisions(tmp_path: Path) -> None:
     assert "six: hashes changed 1.16.0 -> 1.16.0 (direct, same version with other hashes)" in (
         hashes.stdout)  # fmt: skip
     same = nb2prod("diff", "old", "old", "--", "pkg", cwd=tmp_path)
-    assert (same.returncode, same.stdout.splitlines()[-1]) == (0, "nothing of meaning changed")
+    assert same.returncode == 0, same.stdout
+    assert same.stdout.splitlines()[1] == "nothing of meaning changed"
 
 
 def test_git_diff_shows_the_report_through_the_driver(tmp_path: Path) -> None:
@@ -227,3 +232,47 @@ def test_markdown_escapes_untrusted_notebook_text(tmp_path: Path) -> None:
     outside = shown.stdout.split("```diff")[0] + shown.stdout.split("```\n")[-1]
     assert "<" not in outside.replace("<sub>", "").replace("</sub>", ""), shown.stdout
     golden("hostile_output.md", shown.stdout)
+
+
+def machine(gpu: str, driver: str, cuda: str, numpy: str) -> Environment:
+    return Environment(f"env-{gpu}", {
+        "python": {"version": "3.11.7"},
+        "cpu": {"model": "Xeon"},
+        "packages": {"numpy": numpy, "six": "1.17.0"},
+        "gpu": {"available": True, "driver_version": driver, "cuda_driver_version": cuda,
+                "devices": [{"name": gpu}]},
+    })  # fmt: skip
+
+
+def test_environment_section_names_the_machine_and_marks_a_major_move() -> None:
+    """Another GPU, driver and CUDA, numpy 1 -> 2: each a change, the major move marked; an
+    unchanged package is not shown."""
+    old = Side("old", "package", machine("NVIDIA A100", "535.104", "12.2", "1.26.4"),
+               frozenset({"numpy", "six"}))  # fmt: skip
+    new = Side("new", "package", machine("NVIDIA H100", "550.54", "12.4", "2.0.1"),
+               frozenset({"numpy", "six"}))  # fmt: skip
+    found = compare_sides(old, new)
+    section = found.sections[0]
+    assert [(c.subject, c.old, c.new) for c in section.changes] == [
+        ("GPU", "NVIDIA A100", "NVIDIA H100"),
+        ("GPU driver", "535.104", "550.54"),
+        ("CUDA", "12.2", "12.4"),
+        ("numpy", "1.26.4", "2.0.1"),
+    ]
+    assert section.changes[-1].note == "major version"
+    assert found.changed
+    assert not compare_sides(old, old).changed
+
+
+def test_terminal_text_escapes_control_characters(tmp_path: Path) -> None:
+    """An output holding a terminal escape sequence is shown escaped, never sent raw."""
+    old = json.loads(notebook("print(1)"))
+    new = json.loads(notebook("print(1)"))
+    new["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout",
+                                   "text": "\x1b]0;owned\x07\x1b[2J\n"}]  # fmt: skip
+    (tmp_path / "old.ipynb").write_text(json.dumps(old), encoding="utf-8")
+    (tmp_path / "new.ipynb").write_text(json.dumps(new), encoding="utf-8")
+    shown = nb2prod("diff", "old.ipynb", "new.ipynb", cwd=tmp_path)
+    assert shown.returncode == 1, shown.stderr
+    assert "\x1b" not in shown.stdout
+    assert "+\\x1b]0;owned\\x07\\x1b[2J" in shown.stdout, shown.stdout

@@ -10,8 +10,11 @@ from collections.abc import Callable
 
 from nb2prod.diff.result import Change, Diff, Section
 
-#: Characters kept of one shown value.
+#: Characters kept of one shown value; changes shown of one section (JSON has them all).
 MAX_VALUE = 120
+MAX_CHANGES = 40
+#: Control characters (a terminal's escape sequences among them), shown as escapes.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
 
 
@@ -22,34 +25,40 @@ def render_json(diff: Diff) -> str:
 def render_text(diff: Diff) -> str:
     lines = [f"nb2prod diff {_cap(diff.old)} -> {_cap(diff.new)}"]
     if not diff.changed:
-        return "\n".join([*lines, "nothing of meaning changed"])
+        lines.append("nothing of meaning changed")
     for section in diff.sections:
         if not section.changes:
             continue
         lines += ["", f"{section.title}:"]
-        for change in section.changes:
+        for change in section.changes[:MAX_CHANGES]:
             lines.append(f"  {_line(change, _cap)}")
             lines += [f"      {_cap(d, 200)}" for d in change.diff]
+        lines += [f"  {_more(section)}"] if _more(section) else []
     lines += ["", _unavailable(diff)] if _unavailable(diff) else []
     return "\n".join(lines)
 
 
 def render_markdown(diff: Diff) -> str:
-    title = f"### nb2prod diff: {_md(diff.old)} → {_md(diff.new)}"
+    lines = [f"### nb2prod diff: {_md(diff.old)} → {_md(diff.new)}"]
     if not diff.changed:
-        return f"{title}\n\nNothing of meaning changed.\n"
-    lines = [title]
+        lines += ["", "Nothing of meaning changed."]
     for section in diff.sections:
         if section.changes:
             lines += ["", f"#### {section.title}", ""]
-            for change in section.changes:
+            for change in section.changes[:MAX_CHANGES]:
                 lines.append(f"- {_line(change, _md, '→')}")
                 if change.diff:
                     lines += ["", "  ```diff", *(f"  {_fenced(d)}" for d in change.diff),
                               "  ```"]  # fmt: skip
+            lines += [f"- {_more(section)}"] if _more(section) else []
     if _unavailable(diff):
         lines += ["", f"<sub>{_md(_unavailable(diff))}</sub>"]
     return "\n".join(lines) + "\n"
+
+
+def _more(section: Section) -> str:
+    left = len(section.changes) - MAX_CHANGES
+    return f"... and {left} more (see --format json)" if left > 0 else ""
 
 
 def _line(change: Change, shown: Callable[[str], str], arrow: str = "->") -> str:
@@ -77,6 +86,7 @@ def _said(section: Section) -> bool:
 
 def _cap(value: str, limit: int = MAX_VALUE) -> str:
     flat = " ".join(value.split()) if "\n" in value else value
+    flat = _CONTROL.sub(lambda m: ascii(m.group())[1:-1], flat)
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
