@@ -276,3 +276,22 @@ def test_terminal_text_escapes_control_characters(tmp_path: Path) -> None:
     assert shown.returncode == 1, shown.stderr
     assert "\x1b" not in shown.stdout
     assert "+\\x1b]0;owned\\x07\\x1b[2J" in shown.stdout, shown.stdout
+
+
+def test_findings_that_appeared_and_went_away_are_matched_by_cell_code(tmp_path: Path) -> None:
+    """A cell that reads a name only a later cell defines: a finding appears; a cell moved
+    down keeps its findings (matched by code, not number); fixing it makes them go away."""
+    clean = notebook("x = 1", "print(x)")
+    broken = notebook("print(y)", "y = 2")
+    moved = notebook("z = 0", "print(y)", "y = 2")
+    for name, text in (("clean", clean), ("broken", broken), ("moved", moved)):
+        (tmp_path / f"{name}.ipynb").write_text(text, encoding="utf-8")
+    appeared = nb2prod("diff", "--format", "json", "clean.ipynb", "broken.ipynb", cwd=tmp_path)
+    found = json.loads(appeared.stdout)["sections"][-1]
+    assert found["name"] == "findings"
+    kinds = {c["kind"] for c in found["changes"]}
+    assert kinds == {"appeared"}, found
+    went = nb2prod("diff", "--format", "json", "broken.ipynb", "clean.ipynb", cwd=tmp_path)
+    assert {c["kind"] for c in json.loads(went.stdout)["sections"][-1]["changes"]} == {"went away"}
+    still = nb2prod("diff", "--format", "json", "broken.ipynb", "moved.ipynb", cwd=tmp_path)
+    assert json.loads(still.stdout)["sections"][-1]["changes"] == []
