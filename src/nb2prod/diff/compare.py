@@ -23,7 +23,7 @@ def compare_sides(old: Side, new: Side) -> Diff:
 
 
 def _section(name: str, changes: list[Change], unavailable: str | None = None) -> Section:
-    ordered = tuple(sorted(changes, key=lambda c: (c.subject, c.kind)))
+    ordered = tuple(sorted(changes, key=lambda c: (*_natural(c.subject), c.kind)))
     return Section(name, _TITLES[name], ordered, unavailable)
 
 
@@ -149,6 +149,13 @@ def outputs(old: Side, new: Side) -> Section:
         if change is not None:
             found.append(change)
     return _section("outputs", found)
+
+
+def _natural(subject: str) -> tuple[int, str]:
+    """``cell 2 (...)`` before ``cell 10 (...)``; other subjects by name."""
+    parts = subject.split(" ", 2)
+    number = parts[1] if len(parts) > 1 and parts[0] == "cell" else ""
+    return (int(number) if number.isdigit() else 0, subject)
 
 
 def _output_change(was: CellOutput | None, now: CellOutput | None) -> Change | None:
