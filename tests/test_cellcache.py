@@ -88,9 +88,13 @@ def test_findings_are_the_same_with_the_cache_cold_warm_and_off(
     warm = nb2prod("check", str(hidden_state), env={"NB2PROD_CACHE_DIR": str(cache)})
     assert (cold.stdout, cold.stderr, cold.returncode) == (off.stdout, off.stderr, 1)
     assert (warm.stdout, warm.stderr, warm.returncode) == (off.stdout, off.stderr, 1)
+    unused = {"NB2PROD_CACHE_DIR": str(tmp_path / "unused")}
+    flagged = nb2prod("check", "--no-cache", str(hidden_state), env=unused)
+    assert (flagged.stdout, flagged.returncode) == (off.stdout, 1)
+    assert not (tmp_path / "unused").exists()
     assert os.listdir(hidden_state.parent) == [hidden_state.name]  # never beside the notebook
     assert kept[0].stat().st_mode & 0o077 == 0  # the user's alone
-    assert sorted(p.name for p in cache.iterdir()) == ["CACHEDIR.TAG", kept[0].name]
+    assert {p.name for p in cache.iterdir()} == {"CACHEDIR.TAG", kept[0].name}
 
 
 def test_the_kept_analysis_is_what_a_warm_check_reads(tmp_path: Path) -> None:

@@ -49,6 +49,12 @@ def add_check(commands: Any) -> None:
     source.add_argument("--config", metavar="FILE", help="nb2prod.toml or pyproject.toml to use")
     source.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     check.add_argument("--jobs", "-j", type=int, default=None, help="worker processes")
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="analyse every cell afresh: neither read nor write the cache of cell analyses "
+        "(also NB2PROD_NO_CACHE=1)",
+    )
     colour = check.add_mutually_exclusive_group()
     colour.add_argument("--color", dest="colour", action="store_true", default=None)
     colour.add_argument("--no-color", dest="colour", action="store_false")
@@ -79,7 +85,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"{', '.join(args.paths)}: no notebooks (*.ipynb) found", file=sys.stderr)
         return EXIT_UNUSABLE
     bar = progress_bar() if len(paths) > 1 else None
-    outcomes = check_paths(paths, args.jobs, bar, config)
+    outcomes = check_paths(paths, args.jobs, bar, config, cache=not args.no_cache)
     reports = [o.report for o in outcomes if o.report is not None]
     errors = [o for o in outcomes if o.error is not None]
     for outcome in errors:
