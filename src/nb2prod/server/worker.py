@@ -64,5 +64,9 @@ def _warm() -> None:
     """Import what every analysis needs before saying ready, so a job's time limit measures its
     work, not the imports."""
     import nb2prod.analysis
+    import nb2prod.analysis.ipython
+    import nb2prod.analysis.recorded
+    import nb2prod.analysis.visitor
     import nb2prod.notebook
+    import nb2prod.records
     import nb2prod.server.jobs  # noqa: F401
