@@ -17,6 +17,7 @@ from jupyter_server.auth import Authorizer
 from pytest_jupyter.jupyter_server import *  # noqa: F403
 from tornado.httpclient import AsyncHTTPClient
 
+from nb2prod.kinds import BY_NAME
 from server_helpers import (
     Fetch,
     answer,
@@ -67,7 +68,13 @@ async def test_analyze_of_hidden_state_finds_out_of_order_execution(
     kinds = {f["kind"] for f in found["findings"] if f["severity"] == "error"}
     assert {"out-of-order", "undefined-name"} <= kinds
     first = found["findings"][0]
-    assert set(first) == {"kind", "severity", "cell", "cell_id", "line", "message", "hint", "proof"}
+    assert set(first) == {
+        "kind", "severity", "cell", "cell_id", "line", "message", "hint", "proof", "code", "title"
+    }  # fmt: skip
+    assert (first["code"], first["title"]) == (
+        BY_NAME[first["kind"]].code,
+        BY_NAME[first["kind"]].title,
+    )  # the registry's, for the sidebar
     assert str(root) not in json.dumps(found), "the server's own folders leak into the answer"
 
 
