@@ -233,3 +233,15 @@ def test_sarif_is_valid_against_the_official_schema(project: Path, tmp_path: Pat
     [notice] = run["invocations"][0]["toolExecutionNotifications"]
     assert "broken.ipynb" in notice["message"]["text"]
     assert run["invocations"][0]["executionSuccessful"] is False
+
+
+def test_convert_refuses_what_the_configuration_calls_a_secret(project: Path) -> None:
+    path = notebook(project / "keys.ipynb", 'label = "ACME:plugh-xyzzy-42"\nprint(len(label))')
+    (project / "nb2prod.toml").write_text(
+        'extra-secret-patterns = ["ACME:[a-z]+-[a-z]+-[0-9]+"]\n', encoding="utf-8"
+    )
+    done = nb2prod("convert", str(path), "-o", str(project / "pkg"), "--no-lock")
+    assert done.returncode == 1
+    assert "match the secret patterns of the configuration" in done.stderr
+    assert "plugh" not in done.stderr + done.stdout
+    assert not (project / "pkg").exists()

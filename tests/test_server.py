@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
 from jupyter_server.auth import Authorizer
 
@@ -145,6 +146,26 @@ async def test_convert_refuses_hidden_state_with_its_findings(jp_fetch: Fetch, r
     kinds = [f["kind"] for f in answer(response)["findings"]]
     assert "out-of-order" in kinds
     assert not (root / "hidden_state").exists()
+
+
+@asynchronous
+async def test_convert_refuses_what_the_configuration_calls_a_secret(
+    jp_fetch: Fetch, root: Path
+) -> None:
+    """A team's own secret shape (nb2prod.toml inside the root) never reaches a package; a
+    configuration above the root is never read."""
+    source = nbformat.read(root / "parameters_report.ipynb", as_version=4)
+    source.cells[1].source += '\nLABEL = "ACME:plugh-xyzzy-42"'
+    nbformat.write(source, root / "team.ipynb")
+    (root.parent / "nb2prod.toml").write_text('select = ["no-such-kind"]\n')  # outside: unread
+    body = {"path": "team.ipynb", "output": "team_pkg", "lock": False}
+    assert stream(await call(jp_fetch, "convert", body))[-1]["type"] == "done"
+    (root / "nb2prod.toml").write_text('extra-secret-patterns = ["ACME:[a-z]+-[a-z]+-[0-9]+"]\n')
+    response = await call(jp_fetch, "convert", {**body, "output": "team_pkg2"})
+    assert "secret patterns" in failure(response, 409, "refused")
+    assert [f["kind"] for f in answer(response)["findings"]] == ["hard-coded-secret"]
+    assert "plugh" not in json.dumps(answer(response))
+    assert not (root / "team_pkg2").exists()
 
 
 @asynchronous

@@ -177,6 +177,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 def run_convert(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from nb2prod.configured import team_secrets
     from nb2prod.convert.naming import identifier
     from nb2prod.convert.package import Refusal, convert_notebook
     from nb2prod.deps.package import with_lock
@@ -187,6 +188,9 @@ def run_convert(args: argparse.Namespace) -> int:
 
     try:
         notebook = load(args.notebook)
+        secrets = team_secrets(args.notebook, notebook)
+        if secrets:
+            return _secrets_refused(args.notebook, secrets)
         name = identifier(args.name, "package") if args.name else None
         result = convert_notebook(notebook, name=name, allow_hidden_state=args.allow_hidden_state)
         if isinstance(result, Refusal):
@@ -204,6 +208,21 @@ def run_convert(args: argparse.Namespace) -> int:
     note = f", replacing {replaced.files} earlier" if replaced and replaced.files else ""
     print(f"{out}: package `{result.name}` written ({len(files)} files{note})")
     return EXIT_OK
+
+
+def _secrets_refused(notebook: str, findings: Sequence[Finding]) -> int:
+    from nb2prod.report.text import Style, render_finding
+
+    style = Style(cli_check.use_colour(None) and sys.stderr.isatty())
+    for finding in findings:
+        print(render_finding(notebook, finding, style), file=sys.stderr)
+    print(
+        f"{notebook}: not converted: {len(findings)} place(s) match the secret patterns of the "
+        "configuration, and a secret never goes into a package. Read each from an environment "
+        "variable (os.environ[...]) in the notebook, then convert.",
+        file=sys.stderr,
+    )
+    return EXIT_FINDINGS
 
 
 def _refused(notebook: str, findings: Sequence[Finding]) -> int:

@@ -85,11 +85,16 @@ def kinds_of(selectors: Iterable[str], where: str, key: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def find_config(paths: Iterable[str]) -> Path | None:
-    """The configuration file nearest above the folder holding ``paths`` (or the cwd)."""
+def find_config(paths: Iterable[str], stop: str | None = None) -> Path | None:
+    """The configuration file nearest above the folder holding ``paths`` (or the cwd), never
+    above ``stop`` (a server's root)."""
     folders = [os.path.abspath(p if os.path.isdir(p) else os.path.dirname(p) or ".") for p in paths]
     start = Path(os.path.commonpath(folders)) if folders else Path.cwd()
-    for folder in (start, *start.parents):
+    chain = [start, *start.parents]
+    if stop is not None:
+        top = Path(os.path.abspath(stop))
+        chain = [f for f in chain if f == top or top in f.parents]
+    for folder in chain:
         own = folder / "nb2prod.toml"
         if own.is_file():
             return own

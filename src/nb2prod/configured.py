@@ -7,7 +7,7 @@ import dataclasses
 
 from nb2prod.config import Config
 from nb2prod.extrasecrets import extra_secret_findings
-from nb2prod.findings import Report
+from nb2prod.findings import Finding, Report
 from nb2prod.notebook import Notebook
 from nb2prod.suppress import apply
 
@@ -22,3 +22,16 @@ def configured(
         ordered = sorted((*report.findings, *extra), key=lambda f: (f.cell or 0, f.line, f.kind))
         report = dataclasses.replace(report, findings=tuple(ordered))
     return apply(report, notebook, config, path)
+
+
+def team_secrets(path: str, notebook: Notebook, stop: str | None = None) -> list[Finding]:
+    """What the configuration nearest ``path`` (not above ``stop``) calls a secret in
+    ``notebook``: ``convert`` refuses these, since it cannot tell how the package should read
+    them instead, and a secret never reaches a package."""
+    from nb2prod.config import find_config, load_config
+
+    found = find_config([path], stop)
+    config = load_config(found) if found is not None else None
+    if config is None or not config.secret_patterns:
+        return []
+    return extra_secret_findings(notebook, config.secret_patterns, ())

@@ -17,6 +17,7 @@ from tornado.iostream import StreamClosedError
 
 from nb2prod.errors import NotebookError
 from nb2prod.kinds import described
+from nb2prod.notebook import Notebook
 from nb2prod.output_guard import CannotWrite, OutputRefused, Protected, check_folder
 from nb2prod.server.base import (
     CONVERT_SECONDS_SETTING,
@@ -58,6 +59,25 @@ class ConvertRequest:
         )
 
 
+def _no_team_secrets(where: Confined, notebook: Notebook, root: str) -> None:
+    """Refuse what the configuration (found inside the root only) calls a secret."""
+    from nb2prod.configured import team_secrets
+
+    try:
+        found = team_secrets(where.local, notebook, stop=root)
+    except NotebookError as error:
+        raise unusable(where, error) from None
+    if found:
+        raise ApiError(
+            409,
+            "refused",
+            f"{where.api}: not converted: {len(found)} place(s) match the configuration's secret "
+            "patterns, and a secret never goes into a package; read each from an environment "
+            "variable in the notebook, then convert",
+            findings=[described(f.to_dict()) for f in found],
+        )
+
+
 class _ClientGone(Exception):
     """The client closed the connection: stop, write nothing more."""
 
@@ -79,6 +99,7 @@ class ConvertHandler(Nb2prodHandler):
             request.output or posixpath.join(posixpath.dirname(where.api), name), "output"
         )
         _check_output(out, self._protected(where), request.force)
+        _no_team_secrets(where, notebook, self.root)
         lift = partial(convert_notebook, name=name, allow_hidden_state=request.allow_hidden_state)
         try:
             result = await self.analysing(
