@@ -8,113 +8,20 @@ exactly the one each test needs; the end-to-end test with a real recording kerne
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from nbformat.v4 import new_markdown_cell, new_notebook
 
 from nb2prod.analysis import check_notebook
 from nb2prod.analysis.timeline import PROVEN
-from nb2prod.findings import Finding, Report, Severity
+from nb2prod.findings import Severity
 from nb2prod.notebook import load
-from nb2prod.records import file_sha256, source_hash
+from nb2prod.records import file_sha256
 from nb2prod.report.text import Style, render_finding
-
-ENV = "3f1c0a9e5b2d7c41"
-
-
-def cell(cell_id: str, source: str, count: int | None, shown: str | None = None) -> Any:
-    """A code cell with an explicit id; ``shown`` is the text its stored output prints."""
-    outputs = [new_output("stream", name="stdout", text=shown)] if shown is not None else []
-    return new_code_cell(source, id=cell_id, execution_count=count, outputs=outputs)
-
-
-def ran(
-    cell_id: str | None,
-    source: str,
-    count: int,
-    *,
-    session: str = "s1",
-    defined: Sequence[str] = (),
-    rebound: Sequence[str] = (),
-    deleted: Sequence[str] = (),
-    files: Sequence[dict[str, Any]] = (),
-    status: str = "ok",
-) -> dict[str, Any]:
-    """One execution record, as FORMAT.md writes it."""
-    return {
-        "session": session,
-        "cell_id": cell_id,
-        "execution_count": count,
-        "started": "2026-11-22T10:16:40Z",
-        "duration_ms": 1.5,
-        "status": status,
-        "error": "NameError" if status == "error" else None,
-        "source_hash": source_hash(source),
-        "defined": sorted(defined),
-        "rebound": sorted(rebound),
-        "deleted": sorted(deleted),
-        "imports": [],
-        "files": list(files),
-        "seeds": [],
-        "environment": ENV,
-    }
-
-
-def check(
-    tmp_path: Path,
-    cells: Sequence[Any],
-    history: Sequence[dict[str, Any]] | None,
-    lost: Sequence[str] = (),
-    ids: bool = True,
-) -> Report:
-    """Write the notebook (with records unless ``history`` is None) and check it from disk;
-    ``lost`` is code that ran and is in no cell now, saved in the records' ``sources``.
-    ``ids=False`` saves it as nbformat 4.4, whose cells keep no ids (most notebooks in the wild)."""
-    notebook = new_notebook(cells=list(cells))
-    if not ids:
-        notebook.nbformat_minor = 4
-        for each in notebook.cells:
-            each.pop("id", None)
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    notebook.metadata["language_info"] = {"name": "python", "version": "3.11.7"}
-    if history is not None:
-        environment = {
-            "id": ENV,
-            "recorded": "2026-11-22T10:15:02Z",
-            "python": {"version": "3.11.7"},
-        }
-        notebook.metadata["nb2prod"] = {
-            "schema": 1,
-            "environments": {ENV: environment},
-            "history": list(history),
-            "sources": {source_hash(code): code for code in lost},
-        }
-    nbformat.validate(notebook)
-    path = tmp_path / "notebook.ipynb"
-    nbformat.write(notebook, str(path))
-    return check_notebook(load(path))
-
-
-def recorded(report: Report) -> list[Finding]:
-    return [f for f in report.findings if f.proof == "recorded"]
-
-
-def of_kind(report: Report, kind: str) -> list[Finding]:
-    return [f for f in report.findings if f.kind == kind]
-
-
-def only(report: Report, kind: str) -> Finding:
-    [finding] = of_kind(report, kind)
-    return finding
-
+from recorded_checking import cell, check, of_kind, only, ran, recorded
 
 # --- a clean record proves nothing wrong ----------------------------------------------------
 
@@ -408,98 +315,6 @@ def test_versions_of_one_edited_cell_make_one_finding(tmp_path: Path) -> None:
     ]
     finding = only(check(tmp_path, cells, history, ["x = 1", "x = 2"]), "recorded-lost-code")
     assert "(`x = 2`, the last of 2 versions, runs [1], [2])" in finding.message
-
-
-# --- notebooks without cell ids: the history says which cell an id was ----------------------
-
-FX = "fx_rate = 1.1"
-FX_NEW = "fx_rate = 1.2"
-TOTAL = "total = 100 * fx_rate\nprint(total)"
-
-
-def test_without_ids_an_edited_and_re_run_cell_is_the_edited_cell_not_a_deleted_one(
-    tmp_path: Path,
-) -> None:
-    """Edit a parameter cell and run it again, not the cell below: one error, on the reader."""
-    cells = [cell("x", FX_NEW, 3), cell("y", TOTAL, 2, "110.00000000000001\n")]
-    history = [
-        ran("j1", FX, 1, defined=["fx_rate"]),
-        ran("j2", TOTAL, 2, defined=["total"]),
-        ran("j1", FX_NEW, 3, rebound=["fx_rate"]),
-    ]
-    report = check(tmp_path, cells, history, [FX], ids=False)
-    assert [(f.kind, f.severity, f.cell) for f in report.findings] == [
-        ("recorded-lost-code", Severity.INFO, 1),
-        ("stale-input", Severity.ERROR, 2),
-    ]
-    lost = only(report, "recorded-lost-code")
-    assert "cell 1's code before it was edited (`fx_rate = 1.1`, run [1])" in lost.message
-    assert "Run cell 2 [2] again" in lost.hint
-    assert "cell 1 [3] bound again `fx_rate`" in only(report, "stale-input").message
-
-
-def test_without_ids_an_edited_cell_not_run_since_is_found_by_its_count(tmp_path: Path) -> None:
-    cells = [cell("x", FX_NEW, 1), cell("y", TOTAL, 2, "110.00000000000001\n")]
-    history = [ran("j1", FX, 1, defined=["fx_rate"]), ran("j2", TOTAL, 2, defined=["total"])]
-    report = check(tmp_path, cells, history, [FX], ids=False)
-    finding = only(report, "recorded-lost-code")
-    assert (finding.severity, finding.cell) == (Severity.ERROR, 1)
-    assert "cell 1's code before it was edited" in finding.message
-    assert "cell 2 [2]'s last run read `fx_rate` from it" in finding.message
-    # the edited cell still sets fx_rate: the fix is to run it, not to restore anything
-    assert finding.hint.startswith("Run cell 1 [1] and then cell 2 [2] again")
-    assert "deleted" not in finding.message
-
-
-def test_without_ids_a_notebook_reopened_and_run_in_order_is_clean(tmp_path: Path) -> None:
-    """Each opening gives the cells new ids; the code still places every run."""
-    cells = [cell("x", FX, 1), cell("y", TOTAL, 2, "110.00000000000001\n")]
-    history = [
-        ran("j1", FX, 1, defined=["fx_rate"]),
-        ran("j2", TOTAL, 2, defined=["total"]),
-        ran("k1", FX, 1, session="s2", defined=["fx_rate"]),
-        ran("k2", TOTAL, 2, session="s2", defined=["total"]),
-    ]
-    assert check(tmp_path, cells, history, ids=False).findings == ()
-
-
-def test_a_deleted_cell_stays_deleted_when_its_id_never_ran_current_code(tmp_path: Path) -> None:
-    cells = [cell("x", FX, 2), cell("y", TOTAL, 3, "110.00000000000001\n")]
-    history = [
-        ran("j0", "rate = 2", 1, defined=["rate"]),
-        ran("j1", FX, 2, defined=["fx_rate"]),
-        ran("j2", TOTAL, 3, defined=["total"]),
-    ]
-    finding = only(check(tmp_path, cells, history, ["rate = 2"], ids=False), "recorded-lost-code")
-    assert "code in a cell since deleted (`rate = 2`, run [1])" in finding.message
-
-
-# --- re-executed, proven: which cell ran again, and whether it mattered ----------------------
-
-APPEND = "x.append(1)\nprint(x)"
-
-
-@pytest.mark.parametrize(
-    ("order", "expected"),
-    [
-        (["a", "b", "b"], [("re-executed", Severity.ERROR, 2, "recorded")]),
-        (["a", "b", "a", "b"], []),  # cell 1 reset `x` in between: harmless
-        (["a", "a", "b"], []),  # `x = []` twice changes nothing
-    ],
-)
-def test_the_records_say_which_cell_ran_again_and_whether_it_mattered(
-    tmp_path: Path, order: list[str], expected: list[tuple[str, Severity, int, str]]
-) -> None:
-    code = {"a": "x = []", "b": APPEND}
-    history = [
-        ran(c, code[c], n, defined=["x"] if c == "a" else ()) for n, c in enumerate(order, 1)
-    ]
-    last = {c: n for n, c in enumerate(order, 1)}
-    cells = [cell("a", code["a"], last["a"]), cell("b", APPEND, last["b"], "[1, 1]\n")]
-    report = check(tmp_path, cells, history)
-    assert [(f.kind, f.severity, f.cell, f.proof) for f in report.findings] == expected
-    if expected:
-        assert "cell 2 [3] ran 2 times with nothing resetting `x`" in report.findings[0].message
 
 
 # --- data files that changed since they were read --------------------------------------------
