@@ -211,33 +211,28 @@ def run_convert(args: argparse.Namespace) -> int:
 
 
 def _secrets_refused(notebook: str, findings: Sequence[Finding]) -> int:
+    return _refused(
+        notebook,
+        findings,
+        f"{len(findings)} place(s) match the secret patterns of the configuration, and a secret "
+        "never goes into a package. Read each from an environment variable (os.environ[...]) in "
+        "the notebook, then convert.",
+    )
+
+
+def _refused(notebook: str, findings: Sequence[Finding], why: str | None = None) -> int:
+    """The findings that stop a convert, then one line saying why and what to do."""
     from nb2prod.report.text import Style, render_finding
 
     style = Style(cli_check.use_colour(None) and sys.stderr.isatty())
     for finding in findings:
         print(render_finding(notebook, finding, style), file=sys.stderr)
-    print(
-        f"{notebook}: not converted: {len(findings)} place(s) match the secret patterns of the "
-        "configuration, and a secret never goes into a package. Read each from an environment "
-        "variable (os.environ[...]) in the notebook, then convert.",
-        file=sys.stderr,
+    why = why or (
+        f"{len(findings)} error finding(s) mean a fresh run would not give the notebook's "
+        "results, so a package made from it could not be tested against them. Fix them (restart "
+        "the kernel, run all cells, save), or pass --allow-hidden-state to convert anyway."
     )
-    return EXIT_FINDINGS
-
-
-def _refused(notebook: str, findings: Sequence[Finding]) -> int:
-    from nb2prod.report.text import Style, render_finding
-
-    style = Style(cli_check.use_colour(None) and sys.stderr.isatty())
-    for finding in findings:
-        print(render_finding(notebook, finding, style), file=sys.stderr)
-    print(
-        f"{notebook}: not converted: {len(findings)} error finding(s) mean a fresh run would "
-        "not give the notebook's results, so a package made from it could not be tested against "
-        "them. Fix them (restart the kernel, run all cells, save), or pass --allow-hidden-state "
-        "to convert anyway.",
-        file=sys.stderr,
-    )
+    print(f"{notebook}: not converted: {why}", file=sys.stderr)
     return EXIT_FINDINGS
 
 
