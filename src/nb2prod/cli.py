@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nb2prod import __version__, cli_check, cli_diff, cli_record
 from nb2prod.cli_exit import ending_cleanly, terminated_on_sigterm
 from nb2prod.findings import Finding
+
+if TYPE_CHECKING:
+    from nb2prod.deploy import DeployOptions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -57,6 +60,18 @@ def _add_convert(commands: Any) -> None:
         "--allow-hidden-state",
         action="store_true",
         help="convert even when check finds errors (they are listed in the package README)",
+    )
+    convert.add_argument(
+        "--deploy",
+        metavar="TARGETS",
+        help="also write deployment files sized from the recorded environment: k8s "
+        "(deploy/job.yaml, a Kubernetes Job), kfp (deploy/pipeline.py and its compiled "
+        "pipeline.yaml, Kubeflow Pipelines v2); comma-separated",
+    )
+    convert.add_argument(
+        "--image",
+        metavar="REF",
+        help="the image the deployment files run (default: DIST:VERSION, the tag of nb2prod build)",
     )
 
 
@@ -180,6 +195,7 @@ def run_convert(args: argparse.Namespace) -> int:
     from nb2prod.configured import team_secrets
     from nb2prod.convert.naming import identifier
     from nb2prod.convert.package import Refusal, convert_notebook
+    from nb2prod.deploy.compile import with_compiled_pipeline
     from nb2prod.deps.package import with_lock
     from nb2prod.errors import NotebookError
     from nb2prod.notebook import load
@@ -187,12 +203,15 @@ def run_convert(args: argparse.Namespace) -> int:
     from nb2prod.output_guard import check_folder
 
     try:
+        deploy = _deploy_options(args)
         notebook = load(args.notebook)
         secrets = team_secrets(args.notebook, notebook)
         if secrets:
             return _secrets_refused(args.notebook, secrets)
         name = identifier(args.name, "package") if args.name else None
-        result = convert_notebook(notebook, name=name, allow_hidden_state=args.allow_hidden_state)
+        result = convert_notebook(
+            notebook, name=name, allow_hidden_state=args.allow_hidden_state, deploy=deploy
+        )
         if isinstance(result, Refusal):
             return _refused(args.notebook, result.findings)
         _print_notices([notice.line(args.notebook) for notice in result.notices])
@@ -200,7 +219,8 @@ def run_convert(args: argparse.Namespace) -> int:
         protect = [(args.notebook, f"the notebook {args.notebook}")]
         check_folder(out, force=args.force, protect=protect)  # before the slow lock
         hint = "or convert with --no-lock and lock later"
-        files = result.files if args.no_lock else with_lock(result.files, args.notebook, hint=hint)
+        files = with_compiled_pipeline(result.files, args.notebook)
+        files = files if args.no_lock else with_lock(files, args.notebook, hint=hint)
         replaced = write_tree(files, out, force=args.force, protect=protect)
     except NotebookError as error:
         print(error, file=sys.stderr)
@@ -208,6 +228,29 @@ def run_convert(args: argparse.Namespace) -> int:
     note = f", replacing {replaced.files} earlier" if replaced and replaced.files else ""
     print(f"{out}: package `{result.name}` written ({len(files)} files{note})")
     return EXIT_OK
+
+
+def _deploy_options(args: argparse.Namespace) -> DeployOptions | None:
+    """``--deploy`` and ``--image``, checked before any work: a NotebookError names the
+    notebook and what is wrong."""
+    from nb2prod.deploy import DeployOptions, parse_targets  # noqa: F811 (at run time)
+    from nb2prod.deploy.compile import require_sdk
+    from nb2prod.deploy.facts import valid_image
+    from nb2prod.errors import NotebookError
+
+    if args.deploy is None:
+        if args.image is not None:
+            raise NotebookError(args.notebook, "--image names the image of --deploy: add --deploy")
+        return None
+    try:
+        targets = parse_targets(args.deploy)
+    except ValueError as error:
+        raise NotebookError(args.notebook, str(error)) from None
+    if args.image is not None and not valid_image(args.image):
+        raise NotebookError(args.notebook, f"--image {args.image!r} is not an image reference")
+    if "kfp" in targets:
+        require_sdk(args.notebook)
+    return DeployOptions(targets, args.image)
 
 
 def _secrets_refused(notebook: str, findings: Sequence[Finding]) -> int:

@@ -17,6 +17,7 @@ from nb2prod.analysis.randomness import random_draws
 from nb2prod.container.dockerfile import render_dockerignore
 from nb2prod.convert import templates
 from nb2prod.convert.compiles import check_generated
+from nb2prod.convert.deployfiles import DeployFiles
 from nb2prod.convert.faithful import readable_blockers, statements
 from nb2prod.convert.flow import StepFlow, module_level, step_flows
 from nb2prod.convert.lift import LiftedCell, Unliftable, lift_cell
@@ -31,7 +32,6 @@ from nb2prod.convert.pipeline import (
     render_shared_pipeline,
 )
 from nb2prod.convert.produced import produced_files
-from nb2prod.convert.projectfiles import ProjectFiles
 from nb2prod.convert.readme import render_readme
 from nb2prod.convert.recorded import choose_target, data_inputs, data_tests
 from nb2prod.convert.render import StepModule, code_of, has_body, render_step
@@ -49,6 +49,7 @@ from nb2prod.convert.testgen import (
     render_tests,
 )
 from nb2prod.convert.toplevel import awaits
+from nb2prod.deploy import DeployOptions
 from nb2prod.errors import NotebookError
 from nb2prod.findings import Finding, Report, Severity
 from nb2prod.kinds import REPRODUCIBILITY
@@ -80,9 +81,14 @@ class Refusal:
 
 
 def convert_notebook(
-    notebook: Notebook, *, name: str | None = None, allow_hidden_state: bool = False
+    notebook: Notebook,
+    *,
+    name: str | None = None,
+    allow_hidden_state: bool = False,
+    deploy: DeployOptions | None = None,
 ) -> Package | Refusal:
-    """Lift ``notebook`` into a package, or refuse when its results cannot be trusted."""
+    """Lift ``notebook`` into a package, or refuse when its results cannot be trusted; with
+    ``deploy``, the package carries the deployment files it names."""
     report = check_notebook(notebook)
     blocking = tuple(
         f for f in report.findings if f.severity is Severity.ERROR and f.kind in _REFUSES
@@ -90,7 +96,9 @@ def convert_notebook(
     if blocking and not allow_hidden_state:
         return Refusal(blocking)
     try:
-        package = _Builder(notebook, name or package_name(notebook.path), report).build()
+        builder = _Builder(notebook, name or package_name(notebook.path), report)
+        builder.deploy = deploy or DeployOptions()
+        package = builder.build()
     except RecursionError:  # the depth guard of lift_cell should make this unreachable
         raise NotebookError(notebook.path, "code nested too deeply to convert") from None
     package.files = lint_package(package.files, package.name)
@@ -98,7 +106,7 @@ def convert_notebook(
     return package
 
 
-class _Builder(ProjectFiles):
+class _Builder(DeployFiles):
     def __init__(self, notebook: Notebook, name: str, report: Report) -> None:
         self.notebook = notebook
         self.report = report
@@ -216,9 +224,16 @@ class _Builder(ProjectFiles):
         )
         files["pyproject.toml"] = self._pyproject()
         files["Dockerfile"] = self._dockerfile()
-        files[".dockerignore"] = render_dockerignore()
         checked = {shipped: test.name for shipped, test in checks.items()}
-        files["README.md"] = render_readme(self._readme_facts(tests, checked))
+        files[".dockerignore"] = render_dockerignore()
+        files.update(self._runtime_files(base))
+        readme = self._readme_facts(tests, checked)
+        readme["deploy"] = self._check_section()
+        if self.deploy.targets:
+            deployed, section = self._deploy_files(base)
+            files.update(deployed)
+            readme["deploy"] += ["", *section]
+        files["README.md"] = render_readme(readme)
         files["nb2prod.json"] = self._provenance(tests)
         package.notices = mv.unique(self.ignored)
         package.files = withhold(package.files, known)

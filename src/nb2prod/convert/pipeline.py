@@ -177,4 +177,4 @@ def render_main(package: Identifier, parameters: list[Parameter]) -> str:
     with_options = " with the notebook's parameters as options" if options else ""
     doc = docstring(f"``python -m {package}``: run the pipeline{with_options}.")
     head = templates.fill(templates.MAIN, doc=doc, package=package)
-    return head + options + templates.fill(templates.MAIN_END)
+    return head + options + templates.fill(templates.MAIN_END, package=package)

@@ -44,6 +44,8 @@ def render_readme(facts: dict[str, Any]) -> str:
         lines += [""] + [f"- `{name}`" for name in facts["secrets"]]
     for section in facts.get("recorded", ()):  # what the kernel recorded, when it did
         lines += ["", *section]
+    if facts.get("deploy"):
+        lines += ["", *facts["deploy"]]
     lines += ["", "## Left as TODO", ""]
     todos = facts["todos"]
     lines += [f"- {todo}" for todo in todos] if todos else ["Nothing: every cell was lifted."]

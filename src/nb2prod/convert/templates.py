@@ -171,7 +171,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from {package}.pipeline import run
+from {package}._environment import EXIT_MISMATCH, check
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -179,8 +179,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 """
 
 #: After ``MAIN`` and the ``parser.add_argument`` lines of the parameters.
-MAIN_END = """    arguments = parser.parse_args(argv)
-    run(**vars(arguments))
+MAIN_END = """    parser.add_argument(
+        "--strict-environment",
+        action="store_true",
+        help="refuse to run where the machine differs from the recorded one in a way that "
+        "matters (no GPU where the notebook used one, another CUDA major version)",
+    )
+    arguments = vars(parser.parse_args(argv))
+    if not check(strict=arguments.pop("strict_environment")):  # before any import of the steps
+        return EXIT_MISMATCH
+    from {package}.pipeline import run
+
+    run(**arguments)
     return 0
 
 
