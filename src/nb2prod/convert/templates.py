@@ -159,9 +159,21 @@ def data_path(relative: str = "") -> str:
 
 INIT = """{doc}
 
-from {package}.pipeline import run
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["run"]
+
+
+def __getattr__(name: str) -> Any:
+    \"\"\"``run``, imported when first asked for, so that ``python -m`` checks the machine
+    before any step's imports run.\"\"\"
+    if name == "run":
+        from {package}.pipeline import run
+
+        return run
+    raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}")
 """
 
 MAIN = """{doc}

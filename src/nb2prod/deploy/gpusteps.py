@@ -1,10 +1,10 @@
 """Which steps need the GPU.
 
 The record tells which accelerator libraries the kernel had imported with a CUDA build
-(``accelerators``). A step needs the GPU when its cells use one of them (a name an import of it
-bound, or a function whose body uses one), or take a value from a step that does (a model or
-tensor on the GPU stays there). When the record shows a GPU but no such library, it cannot tell
-which steps used it: all of them get one (None)."""
+(``accelerators``). A step needs the GPU when its cells import one of them or use it (a name an
+import of it bound, or a function whose body uses one), or take a value from a step that does
+(a model or tensor on the GPU stays there). When the record shows a GPU but no such library, it
+cannot tell which steps used it: all of them get one (None)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,10 @@ def gpu_steps(
     for step, flow in running:
         reads = {name for cell in step.cells for name in cell.facts.reads}
         reads |= {name for cell in step.cells for name in cell.facts.calls}
-        if reads & bound or set(flow.inputs) & on_gpu:
+        imports = any(
+            item.module.split(".")[0] in libraries for cell in step.cells for item in cell.facts.imports
+        )
+        if imports or reads & bound or set(flow.inputs) & on_gpu:
             found.add(step.name)
             on_gpu |= set(flow.outputs)
     return frozenset(found)

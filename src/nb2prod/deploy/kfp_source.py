@@ -144,7 +144,9 @@ def _signature(name: str, items: list[str]) -> list[str]:
 
 
 def _pipeline(facts: DeployFacts) -> list[str]:
-    signature = [_pipeline_parameter(p, facts) for p in facts.parameters]
+    required = [p for p in facts.parameters if not has_default(p, facts)]
+    signature = [_pipeline_parameter(p, facts) for p in required]
+    signature += [_pipeline_parameter(p, facts) for p in facts.parameters if p not in required]
     lines = [
         f"@dsl.pipeline(name={quote(facts.job_name)}, "
         f"description={quote('The steps of ' + single_line(facts.notebook))})",
@@ -174,10 +176,21 @@ def _pipeline(facts: DeployFacts) -> list[str]:
     return [*lines, "", ""]
 
 
+def has_default(parameter: Parameter, facts: DeployFacts) -> bool:
+    """Whether the pipeline can carry the notebook's value as the parameter's default: the
+    compiler copies defaults into the comment that heads ``pipeline.yaml``, where a line break
+    or other unprintable character would end the comment and become YAML. Such a value is left
+    out, to be given when the run is submitted (the README lists it)."""
+    value = literal_value(parameter)
+    return parameter in facts.mounted or not isinstance(value, str) or value.isprintable()
+
+
 def _pipeline_parameter(parameter: Parameter, facts: DeployFacts) -> str:
     kind = _KFP_TYPES[parameter.kind]
     if parameter in facts.mounted:
         return f"{parameter.name}: str = {quote(mounted_path(parameter))}"
+    if not has_default(parameter, facts):
+        return f"{parameter.name}: {kind}"
     value = literal_value(parameter)  # of its kind (``facts.cli_parameters``)
     if isinstance(value, str):
         return f"{parameter.name}: {kind} = {quote(value)}"

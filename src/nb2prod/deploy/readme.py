@@ -6,6 +6,7 @@ from __future__ import annotations
 from nb2prod.convert.literal import single_line
 from nb2prod.deploy.facts import DATA_MOUNT, DeployFacts
 from nb2prod.deploy.hardware import Hardware
+from nb2prod.deploy.kfp_source import has_default
 
 
 def check_section(package: str, hardware: Hardware, recorded: bool) -> list[str]:
@@ -125,6 +126,13 @@ def _pipeline(facts: DeployFacts) -> list[str]:
         "```",
         "",
     ]
+    required = [f"`{p.name}`" for p in facts.parameters if not has_default(p, facts)]
+    if required:
+        lines += [
+            f"Give {', '.join(required)} when you submit a run: the notebook's value holds a "
+            "line break or another character the compiled pipeline cannot carry as a default.",
+            "",
+        ]
     if not facts.plan.stages:
         why = single_line(facts.plan.whole or "")
         return lines + [f"The notebook runs as one task: {why}."]

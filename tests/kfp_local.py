@@ -13,8 +13,10 @@ space in its home and ``/tmp``, without a network: as the Job runs it.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,9 +76,14 @@ def _values(
 
 
 def run_compiled(
-    spec_file: Path, folder: Path, parameters: dict[str, Any] | None = None
+    spec_file: Path,
+    folder: Path,
+    parameters: dict[str, Any] | None = None,
+    package: Path | None = None,
 ) -> list[TaskRun]:
-    """Run every task of the compiled pipeline; stops at the first that fails."""
+    """Run every task of the compiled pipeline; stops at the first that fails. With ``package``
+    (a package folder), each task's command runs here instead, with this Python and the
+    package's ``src`` on its path: the same commands and artifact paths, without the engine."""
     spec = next(yaml.safe_load_all(spec_file.read_text(encoding="utf-8")))  # then platform
     root = spec["root"]
     given = {
@@ -90,13 +97,14 @@ def run_compiled(
         task = root["dag"]["tasks"][name]
         component = spec["components"][task["componentRef"]["name"]]
         container = spec["deploymentSpec"]["executors"][component["executorLabel"]]["container"]
+        mount = str(folder) if package else MOUNT
         artifacts = {
-            key: f"{MOUNT}/{source['taskOutputArtifact']['producerTask']}/"
+            key: f"{mount}/{source['taskOutputArtifact']['producerTask']}/"
             f"{source['taskOutputArtifact']['outputArtifactKey']}"
             for key, source in task.get("inputs", {}).get("artifacts", {}).items()
         }
         outputs = {
-            key: f"{MOUNT}/{name}/{key}"
+            key: f"{mount}/{name}/{key}"
             for key in component.get("outputDefinitions", {}).get("artifacts", {})
         }
         values = _values(task, component, given, name)
@@ -114,13 +122,20 @@ def run_compiled(
 
         command = [fill(part) for part in container.get("command", [])]
         args = [fill(part) for part in container.get("args", [])]
-        argv = [
-            "docker", "run", "--rm", "--network", "none", "--read-only",
-            "--tmpfs", "/tmp", "--tmpfs", "/home/app:uid=10001,gid=10001",
-            "-v", f"{folder}:{MOUNT}", "--entrypoint", command[0],
-            container["image"], *command[1:], *args,
-        ]  # fmt: skip
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=600, check=False)
+        if package:
+            argv = [sys.executable if command[0] == "python" else command[0], *command[1:], *args]
+            environment = {**os.environ, "PYTHONPATH": str(package / "src")}
+        else:
+            argv = [
+                "docker", "run", "--rm", "--network", "none", "--read-only",
+                "--tmpfs", "/tmp", "--tmpfs", "/home/app:uid=10001,gid=10001",
+                "-v", f"{folder}:{MOUNT}", "--entrypoint", command[0],
+                container["image"], *command[1:], *args,
+            ]  # fmt: skip
+            environment = None
+        done = subprocess.run(
+            argv, capture_output=True, text=True, timeout=600, check=False, env=environment
+        )
         runs.append(TaskRun(name, argv, done.stdout, done.stderr, done.returncode))
         if done.returncode != 0:
             break
