@@ -75,6 +75,58 @@ def _values(
     return found
 
 
+@dataclass
+class Task:
+    """One task as the compiled pipeline specifies it, placeholders filled."""
+
+    name: str
+    image: str
+    command: list[str]
+    args: list[str]
+
+
+def compiled_tasks(
+    spec_file: Path, mount: str, parameters: dict[str, Any] | None = None
+) -> list[Task]:
+    """The compiled pipeline's tasks in a runnable order, artifacts under ``mount``."""
+    spec = next(yaml.safe_load_all(spec_file.read_text(encoding="utf-8")))  # then platform
+    root = spec["root"]
+    given = {
+        name: definition.get("defaultValue")
+        for name, definition in root.get("inputDefinitions", {}).get("parameters", {}).items()
+    } | (parameters or {})
+    found = []
+    for name in task_order(root["dag"]):
+        task = root["dag"]["tasks"][name]
+        component = spec["components"][task["componentRef"]["name"]]
+        container = spec["deploymentSpec"]["executors"][component["executorLabel"]]["container"]
+        paths = {
+            ("inputs", key): f"{mount}/{source['taskOutputArtifact']['producerTask']}/"
+            f"{source['taskOutputArtifact']['outputArtifactKey']}"
+            for key, source in task.get("inputs", {}).get("artifacts", {}).items()
+        } | {
+            ("outputs", key): f"{mount}/{name}/{key}"
+            for key in component.get("outputDefinitions", {}).get("artifacts", {})
+        }
+        values = _values(task, component, given, name)
+        command = [_fill(part, paths, values, name) for part in container.get("command", [])]
+        args = [_fill(part, paths, values, name) for part in container.get("args", [])]
+        found.append(Task(name, container["image"], command, args))
+    return found
+
+
+def _fill(text: str, paths: dict[tuple[str, str], str], values: dict[str, str], task: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        side, kind, key, path = match.groups()
+        if kind == "artifacts" and path:
+            return paths[(side, key)]
+        if side == "inputs" and kind == "parameters":
+            return values[key]
+        raise ValueError(f"task {task}: placeholder {match.group()} not run here")
+
+    return _PLACEHOLDER.sub(one, text)
+
+
 def run_compiled(
     spec_file: Path,
     folder: Path,
@@ -84,59 +136,26 @@ def run_compiled(
     """Run every task of the compiled pipeline; stops at the first that fails. With ``package``
     (a package folder), each task's command runs here instead, with this Python and the
     package's ``src`` on its path: the same commands and artifact paths, without the engine."""
-    spec = next(yaml.safe_load_all(spec_file.read_text(encoding="utf-8")))  # then platform
-    root = spec["root"]
-    given = {
-        name: definition.get("defaultValue")
-        for name, definition in root.get("inputDefinitions", {}).get("parameters", {}).items()
-    } | (parameters or {})
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o777)  # the containers' user writes here
     runs = []
-    for name in task_order(root["dag"]):
-        task = root["dag"]["tasks"][name]
-        component = spec["components"][task["componentRef"]["name"]]
-        container = spec["deploymentSpec"]["executors"][component["executorLabel"]]["container"]
-        mount = str(folder) if package else MOUNT
-        artifacts = {
-            key: f"{mount}/{source['taskOutputArtifact']['producerTask']}/"
-            f"{source['taskOutputArtifact']['outputArtifactKey']}"
-            for key, source in task.get("inputs", {}).get("artifacts", {}).items()
-        }
-        outputs = {
-            key: f"{mount}/{name}/{key}"
-            for key in component.get("outputDefinitions", {}).get("artifacts", {})
-        }
-        values = _values(task, component, given, name)
-
-        def fill(text: str, task_name: str = name) -> str:
-            def one(match: re.Match[str]) -> str:
-                side, kind, key, path = match.groups()
-                if kind == "artifacts" and path:
-                    return (artifacts if side == "inputs" else outputs)[key]
-                if side == "inputs" and kind == "parameters":
-                    return values[key]
-                raise ValueError(f"task {task_name}: placeholder {match.group()} not run here")
-
-            return _PLACEHOLDER.sub(one, text)
-
-        command = [fill(part) for part in container.get("command", [])]
-        args = [fill(part) for part in container.get("args", [])]
+    for task in compiled_tasks(spec_file, str(folder) if package else MOUNT, parameters):
+        command, environment = task.command, None
         if package:
-            argv = [sys.executable if command[0] == "python" else command[0], *command[1:], *args]
+            python = sys.executable if command[0] == "python" else command[0]
+            argv = [python, *command[1:], *task.args]
             environment = {**os.environ, "PYTHONPATH": str(package / "src")}
         else:
             argv = [
                 "docker", "run", "--rm", "--network", "none", "--read-only",
                 "--tmpfs", "/tmp", "--tmpfs", "/home/app:uid=10001,gid=10001",
                 "-v", f"{folder}:{MOUNT}", "--entrypoint", command[0],
-                container["image"], *command[1:], *args,
+                task.image, *command[1:], *task.args,
             ]  # fmt: skip
-            environment = None
         done = subprocess.run(
             argv, capture_output=True, text=True, timeout=600, check=False, env=environment
         )
-        runs.append(TaskRun(name, argv, done.stdout, done.stderr, done.returncode))
+        runs.append(TaskRun(task.name, argv, done.stdout, done.stderr, done.returncode))
         if done.returncode != 0:
             break
     return runs

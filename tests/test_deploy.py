@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from kfp_local import run_compiled
-from recorded_notebooks import CPU_ENVIRONMENT, SYNTHETIC_GPU, write_notebook
+from recorded_notebooks import SYNTHETIC_GPU, write_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -123,7 +123,7 @@ def test_cpu_job_validates_and_requests_the_recorded_machine(cpu_package: Path) 
     resources = container(job)["resources"]
     assert resources == {"requests": wanted, "limits": wanted}
     pod = job["spec"]["template"]["spec"]
-    assert "nodeSelector" not in pod and "tolerations" not in pod and "affinity" not in pod
+    assert not {"nodeSelector", "tolerations", "affinity"} & set(pod)
 
 
 def test_the_validator_refuses_what_kubernetes_would(tmp_path: Path, cpu_package: Path) -> None:
@@ -234,8 +234,7 @@ def test_gpu_requests_only_on_the_steps_that_use_the_gpu(gpu_package: Path) -> N
             assert settings["nodeSelector"]["labels"] == {
                 "nvidia.com/gpu.product": "NVIDIA-H100-80GB-HBM3"
             }
-    steps = [executor for executor in sorted(uses_gpu)]
-    assert [uses_gpu[s] for s in steps].count("nvidia.com/gpu") == 2, uses_gpu
+    assert [uses_gpu[s] for s in sorted(uses_gpu)].count("nvidia.com/gpu") == 2, uses_gpu
     readme = (gpu_package / "README.md").read_text()
     rows = [line for line in readme.splitlines() if line.startswith("| `")]
     gpu_column = [row.rsplit("|", 2)[-2].strip() for row in rows if "cells" not in row]
@@ -253,7 +252,8 @@ def test_a_gpu_record_without_an_accelerator_library_asks_a_gpu_for_every_step(
         e["container"].get("resources", {}).get("accelerator")
         for e in spec["deploymentSpec"]["executors"].values()
     ]
-    assert len(accelerators) == 4 and all(accelerators)
+    assert len(accelerators) == 4
+    assert all(accelerators)
 
 
 def test_compiling_is_deterministic(cpu_package: Path, tmp_path: Path) -> None:
@@ -301,7 +301,8 @@ def test_bad_deploy_options_are_one_line_and_exit_2(
     out = tmp_path / "out"
     done = nb2prod("convert", str(EXAMPLES / "recorded_analysis.ipynb"), "-o", str(out), *extra)
     assert done.returncode == 2
-    assert done.stderr.count("\n") == 1 and says in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert says in done.stderr
     assert done.stderr.startswith(str(EXAMPLES / "recorded_analysis.ipynb"))
     assert not out.exists()
 
@@ -321,7 +322,10 @@ def test_hostile_record_values_stay_values(tmp_path: Path) -> None:
     validate(package / "deploy/job.yaml")
     job = yaml.safe_load((package / "deploy/job.yaml").read_text())
     assert job["kind"] == "Job"
-    assert container(job)["args"][:2] == ["--region", "x'\"\n{{$.inputs.parameters}}: !!python/object"]
+    assert container(job)["args"][:2] == [
+        "--region",
+        "x'\"\n{{$.inputs.parameters}}: !!python/object",
+    ]
     assert "nodeSelector" not in job["spec"]["template"]["spec"], "no unchecked GPU name used"
     spec, _ = compiled(package)  # the compiler copies defaults into a comment: none given
     assert "defaultValue" not in spec["root"]["inputDefinitions"]["parameters"]["region"]
@@ -346,5 +350,6 @@ def test_without_the_sdk_kfp_is_refused_before_anything_is_written(tmp_path: Pat
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 2
-    assert "pip install 'nb2prod[deploy]'" in done.stderr and done.stderr.count("\n") == 1
+    assert "pip install 'nb2prod[deploy]'" in done.stderr
+    assert done.stderr.count("\n") == 1
     assert not out.exists()

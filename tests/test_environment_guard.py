@@ -81,7 +81,10 @@ def test_another_model_or_fewer_gpus_is_reported_not_refused() -> None:
 
 
 def test_a_cpu_record_asks_nothing_of_the_gpu() -> None:
-    assert differences({"reason": "no NVIDIA driver"}, {"devices": ["NVIDIA L4"], "cuda": "12.2"}) == {}
+    assert (
+        differences({"reason": "no NVIDIA driver"}, {"devices": ["NVIDIA L4"], "cuda": "12.2"})
+        == {}
+    )
 
 
 def test_python_and_packages_are_reported_in_one_block() -> None:
@@ -122,7 +125,9 @@ def bare_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "bin" / "python"
 
 
-def run_package(python: Path | str, package: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def run_package(
+    python: Path | str, package: Path, *args: str, **env: str
+) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "PYTHONPATH": str(package / "src"), **env}
     return subprocess.run(
         [str(python), "-m", "analysis", *args],
@@ -171,7 +176,9 @@ def test_the_check_imports_only_the_standard_library(gpu_package: Path, bare_pyt
 
 def test_a_cpu_recorded_package_runs_strict_here(tmp_path: Path) -> None:
     """The example recorded on a CPU machine asks nothing of a GPU: strict runs go on."""
-    package = convert(Path(__file__).parent.parent / "examples/recorded_analysis.ipynb", tmp_path / "p")
+    package = convert(
+        Path(__file__).parent.parent / "examples/recorded_analysis.ipynb", tmp_path / "p"
+    )
     done = subprocess.run(
         [sys.executable, "-m", "recorded_analysis", "--strict-environment"],
         capture_output=True, text=True, check=False, cwd=tmp_path,

@@ -233,7 +233,7 @@ def run_convert(args: argparse.Namespace) -> int:
 def _deploy_options(args: argparse.Namespace) -> DeployOptions | None:
     """``--deploy`` and ``--image``, checked before any work: a NotebookError names the
     notebook and what is wrong."""
-    from nb2prod.deploy import DeployOptions, parse_targets  # noqa: F811 (at run time)
+    from nb2prod.deploy import DeployOptions, parse_targets
     from nb2prod.deploy.compile import require_sdk
     from nb2prod.deploy.facts import valid_image
     from nb2prod.errors import NotebookError

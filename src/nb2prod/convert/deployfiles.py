@@ -40,9 +40,7 @@ class DeployFiles(ProjectFiles):
         raise NotImplementedError
 
     def _runtime_files(self, base: str) -> dict[str, str | bytes]:
-        record = environment_record(
-            self.environment, self._dependencies(), self._hardware()
-        )
+        record = environment_record(self.environment, self._dependencies(), self._hardware())
         return {
             f"{base}/_environment.py": runtime.source("environment_guard"),
             f"{base}/recorded_environment.json": render_record(record),

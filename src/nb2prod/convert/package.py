@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import builtins
 import os
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from nb2prod.convert.pipeline import (
 from nb2prod.convert.produced import produced_files
 from nb2prod.convert.readme import render_readme
 from nb2prod.convert.recorded import choose_target, data_inputs, data_tests
-from nb2prod.convert.render import StepModule, code_of, has_body, render_step
+from nb2prod.convert.render import StepModule, has_body, import_binding, render_step
 from nb2prod.convert.secrets import leaks, notebook_secrets, withhold
 from nb2prod.convert.shared import render_shared
 from nb2prod.convert.shipping import MAX_DATA_FILE, DataShipper
@@ -227,13 +226,14 @@ class _Builder(DeployFiles):
         checked = {shipped: test.name for shipped, test in checks.items()}
         files[".dockerignore"] = render_dockerignore()
         files.update(self._runtime_files(base))
-        readme = self._readme_facts(tests, checked)
-        readme["deploy"] = self._check_section()
+        sections = self._check_section()
         if self.deploy.targets:
             deployed, section = self._deploy_files(base)
             files.update(deployed)
-            readme["deploy"] += ["", *section]
-        files["README.md"] = render_readme(readme)
+            sections += ["", *section]
+        files["README.md"] = render_readme(
+            self._readme_facts(tests, checked) | {"deploy": sections}
+        )
         files["nb2prod.json"] = self._provenance(tests)
         package.notices = mv.unique(self.ignored)
         package.files = withhold(package.files, known)
@@ -366,7 +366,7 @@ class _Builder(DeployFiles):
             if name in homes and homes[name] != step.name:
                 wanted.append(f"from {self.name}.{homes[name]} import {name}")
             elif source in self.lifted:
-                wanted += _import_binding(self.lifted[source], name)
+                wanted += import_binding(self.lifted[source], name)
         return wanted
 
 
@@ -398,18 +398,3 @@ def _title(notebook: Notebook) -> str:
                 if line.lstrip().startswith("#"):
                     return line.lstrip("# ").strip() or "Notebook"
     return package_name(notebook.path).replace("_", " ").capitalize()
-
-
-def _import_binding(lifted: LiftedCell, name: str) -> list[str]:
-    for statement in lifted.imports:
-        text = code_of(statement).strip().splitlines()[-1]
-        try:
-            tree = ast.parse(text)
-        except SyntaxError:
-            continue
-        for node in tree.body:
-            if isinstance(node, ast.Import | ast.ImportFrom):
-                bound = [a.asname or a.name.split(".")[0] for a in node.names]
-                if name in bound:
-                    return [text]
-    return []

@@ -250,3 +250,19 @@ def _squeeze(lines: list[str]) -> list[str]:
         if blanks <= 2:
             out.append(line)
     return out
+
+
+def import_binding(lifted: LiftedCell, name: str) -> list[str]:
+    """The line of the cell's imports that binds ``name`` (as a list: empty when none does)."""
+    for statement in lifted.imports:
+        text = code_of(statement).strip().splitlines()[-1]
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                bound = [a.asname or a.name.split(".")[0] for a in node.names]
+                if name in bound:
+                    return [text]
+    return []

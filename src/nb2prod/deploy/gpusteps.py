@@ -35,7 +35,9 @@ def gpu_steps(
         reads = {name for cell in step.cells for name in cell.facts.reads}
         reads |= {name for cell in step.cells for name in cell.facts.calls}
         imports = any(
-            item.module.split(".")[0] in libraries for cell in step.cells for item in cell.facts.imports
+            item.module.split(".")[0] in libraries
+            for cell in step.cells
+            for item in cell.facts.imports
         )
         if imports or reads & bound or set(flow.inputs) & on_gpu:
             found.add(step.name)

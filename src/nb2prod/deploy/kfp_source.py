@@ -71,14 +71,16 @@ def _helpers(facts: DeployFacts) -> list[str]:
         lines += [f"    task.set_memory_request({memory})", f"    task.set_memory_limit({memory})"]
     if facts.mounted:
         claim = quote(f"{facts.job_name}-data")
-        lines += [f"    kubernetes.mount_pvc(task, pvc_name={claim}, mount_path={quote(DATA_MOUNT)})"]
+        lines += [
+            f"    kubernetes.mount_pvc(task, pvc_name={claim}, mount_path={quote(DATA_MOUNT)})"
+        ]
     if hardware.gpus:
         lines += [
             "    if not gpu:",
             "        return",
             f"    task.set_accelerator_type({quote(GPU_RESOURCE)})",
             f"    task.set_accelerator_limit({hardware.gpus})",
-            f"    kubernetes.add_toleration(task, key={quote(GPU_RESOURCE)}, operator=\"Exists\", "
+            f'    kubernetes.add_toleration(task, key={quote(GPU_RESOURCE)}, operator="Exists", '
             'effect="NoSchedule")',
         ]
         if hardware.product_label:
@@ -154,8 +156,8 @@ def _pipeline(facts: DeployFacts) -> list[str]:
     ]
     taken = {p.name for p in facts.parameters} | {"pipeline"}
     if not facts.plan.stages:
-        given = ", ".join(f"in_{p.name}={p.name}" for p in facts.parameters)
-        lines += [f"    _place(notebook({given}), gpu=True)", "", ""]
+        passed = ", ".join(f"in_{p.name}={p.name}" for p in facts.parameters)
+        lines += [f"    _place(notebook({passed}), gpu=True)", "", ""]
         return lines
     tasks: dict[str, str] = {}
     for stage in facts.plan.stages:

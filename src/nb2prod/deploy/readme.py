@@ -12,7 +12,8 @@ from nb2prod.deploy.kfp_source import has_default
 def check_section(package: str, hardware: Hardware, recorded: bool) -> list[str]:
     lines = ["## Environment check", ""]
     if not recorded:
-        return lines + [
+        return [
+            *lines,
             "The notebook carries no record of its environment, so `python -m "
             f"{package}` has nothing to compare this machine with.",
         ]
@@ -135,7 +136,7 @@ def _pipeline(facts: DeployFacts) -> list[str]:
         ]
     if not facts.plan.stages:
         why = single_line(facts.plan.whole or "")
-        return lines + [f"The notebook runs as one task: {why}."]
+        return [*lines, f"The notebook runs as one task: {why}."]
     lines.append(
         "One task a step, each running the image (`python -m "
         f"{facts.package}.stage STEP`); the values steps hand on are artifacts, stored with "

@@ -80,7 +80,9 @@ def plan_stages(
             if name in params and name not in given:
                 continue
             if name not in given:
-                return StagePlan(whole=f"step {step.name} reads {name}, which no earlier step gives")
+                return StagePlan(
+                    whole=f"step {step.name} reads {name}, which no earlier step gives"
+                )
             sources[name] = given[name]
         outputs = tuple(flow.outputs) + tuple(n for n in handed if n not in flow.outputs)
         stages.append(

@@ -44,7 +44,7 @@ def _mapping(document: Mapping[str, Value], indent: int) -> list[str]:
     for key, value in document.items():
         if isinstance(value, Mapping) and value:
             lines += [f"{pad}{_key(key)}:", *_mapping(value, indent + 2)]
-        elif _is_list(value) and value:
+        elif isinstance(value, Sequence) and not isinstance(value, str) and value:
             lines += [f"{pad}{_key(key)}:", *_sequence(value, indent + 2)]
         else:
             lines.append(f"{pad}{_key(key)}: {_inline(value)}")
@@ -58,7 +58,7 @@ def _sequence(items: Sequence[Value], indent: int) -> list[str]:
         if isinstance(item, Mapping) and item:
             nested = _mapping(item, indent + 2)
             lines += [f"{pad}- {nested[0].lstrip()}", *nested[1:]]
-        elif _is_list(item) and item:
+        elif isinstance(item, Sequence) and not isinstance(item, str) and item:
             nested = _sequence(item, indent + 2)
             lines += [f"{pad}- {nested[0].lstrip()}", *nested[1:]]
         else:

@@ -7,42 +7,48 @@ facts here and prints the differences in one block on standard error. With ``str
 difference that matters (no GPU where the notebook used one, another CUDA major version, a
 driver too old for the CUDA the libraries were built for) stops the run.
 
-Standard library only: the GPU is read through NVIDIA's management library (NVML, the
-``libnvidia-ml.so.1`` the driver installs) with ``ctypes``, and no dependency of the package is
-imported, so the check costs milliseconds.
+Standard library only, and little of it: the GPU is read through NVIDIA's management library
+(NVML, the ``libnvidia-ml.so.1`` the driver installs) with ``ctypes``; installed versions are
+read from the names of the ``.dist-info`` folders on ``sys.path`` (as installers write them),
+without ``importlib.metadata``; no dependency of the package is imported. The check costs a few
+milliseconds (``benchmarks/bench_guard.py``).
 """
 
 from __future__ import annotations
 
-import ctypes
 import json
-import platform
+import os
+import re
 import sys
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, TextIO
 
-RECORD = Path(__file__).with_name("recorded_environment.json")
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: it costs more than the check
+    from typing import Any, TextIO
+
+RECORD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "recorded_environment.json")
 #: The exit status of a run refused by ``--strict-environment``.
 EXIT_MISMATCH = 3
 NO_DRIVER = "no NVIDIA driver"
 NO_GPU = "no NVIDIA GPU"
 
 
-@dataclass(frozen=True)
 class Difference:
     """One fact that differs: what, its recorded and live values, and whether it matters."""
 
-    what: str
-    recorded: str
-    here: str
-    matters: bool = False
+    __slots__ = ("here", "matters", "recorded", "what")
+
+    def __init__(self, what: str, recorded: str, here: str, matters: bool = False) -> None:
+        self.what, self.recorded, self.here, self.matters = what, recorded, here, matters
+
+    def __repr__(self) -> str:
+        return f"Difference({self.what!r}, {self.recorded!r}, {self.here!r}, {self.matters})"
 
 
-def recorded(path: Path = RECORD) -> dict[str, Any]:
+def recorded(path: str = RECORD) -> dict[str, Any]:
     """The record shipped with the package; empty when there is none or it is unreadable."""
     try:
-        found = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as handle:
+            found = json.load(handle)
     except (OSError, ValueError):
         return {}
     return found if isinstance(found, dict) else {}
@@ -50,19 +56,41 @@ def recorded(path: Path = RECORD) -> dict[str, Any]:
 
 def live(record: dict[str, Any]) -> dict[str, Any]:
     """The same facts, read on this machine (only the distributions the record names)."""
-    from importlib import metadata
+    installed = installed_versions()
+    versions = {name: installed.get(_normal(name)) for name in record.get("packages") or {}}
+    python = sys.version.split()[0]  # as platform.python_version() gives it
+    return {"python": python, "packages": versions, "gpu": gpu()}
 
-    versions: dict[str, str | None] = {}
-    for name in record.get("packages") or {}:
+
+def _normal(name: str) -> str:
+    """A distribution name in the form installers give ``.dist-info`` folders (PEP 503, with
+    underscores)."""
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def installed_versions() -> dict[str, str]:
+    """Normalized name -> version of what ``sys.path`` holds; the first found wins, as for
+    imports."""
+    found: dict[str, str] = {}
+    for entry in sys.path:
         try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return {"python": platform.python_version(), "packages": versions, "gpu": gpu()}
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for folder in names:
+            stem, dot, kind = folder.rpartition(".")
+            if dot and kind in ("dist-info", "egg-info"):
+                name, _, version = stem.partition("-")
+                version = version.split("-")[0]  # an egg's "-pyX.Y" suffix
+                if name and version:
+                    found.setdefault(_normal(name), version)
+    return found
 
 
 def gpu() -> dict[str, Any]:
     """The GPUs the NVIDIA driver shows this process, or why there are none."""
+    import ctypes
+
     try:
         nvml = ctypes.CDLL("libnvidia-ml.so.1")
     except OSError:
@@ -76,6 +104,8 @@ def gpu() -> dict[str, Any]:
 
 
 def _devices(nvml: Any) -> dict[str, Any]:
+    import ctypes
+
     count = ctypes.c_uint(0)
     if nvml.nvmlDeviceGetCount_v2(ctypes.byref(count)) != 0 or not count.value:
         return {"reason": NO_GPU}
@@ -83,9 +113,9 @@ def _devices(nvml: Any) -> dict[str, Any]:
     names = []
     for index in range(count.value):
         handle = ctypes.c_void_p()
-        if nvml.nvmlDeviceGetHandleByIndex_v2(index, ctypes.byref(handle)) == 0:
-            if nvml.nvmlDeviceGetName(handle, text, len(text)) == 0:
-                names.append(text.value.decode("utf-8", "replace"))
+        found = nvml.nvmlDeviceGetHandleByIndex_v2(index, ctypes.byref(handle)) == 0
+        if found and nvml.nvmlDeviceGetName(handle, text, len(text)) == 0:
+            names.append(text.value.decode("utf-8", "replace"))
     driver = None
     if nvml.nvmlSystemGetDriverVersion(text, len(text)) == 0:
         driver = text.value.decode("utf-8", "replace")
@@ -132,14 +162,14 @@ def _gpu_differences(recorded_gpu: dict[str, Any], here: dict[str, Any]) -> list
 
 
 def _cuda_differences(recorded_gpu: dict[str, Any], here: str | None) -> list[Difference]:
-    was = recorded_gpu.get("cuda")
-    built = recorded_gpu.get("cuda_build")  # what the recorded libraries were built for
+    was = str(recorded_gpu.get("cuda") or "")
+    built = str(recorded_gpu.get("cuda_build") or "")  # what the recorded libraries were built for
     if not was or was == here:
         return []
     if here is None:
         return [Difference("CUDA", was, "unknown")]
     other_major = was.split(".")[0] != here.split(".")[0]
-    too_old = bool(built) and _version(here) < _version(built)
+    too_old = bool(built) and _version(here) < _version(built)  # the driver cannot run them
     return [Difference("CUDA", was, here, other_major or too_old)]
 
 
@@ -165,13 +195,12 @@ def report(found: list[Difference], strict: bool) -> str:
         lines.append(
             "Refusing to run (--strict-environment): the results would not be the notebook's."
             if strict
-            else "Running anyway: pass --strict-environment to refuse on a difference that "
-            "matters."
+            else "Running anyway: pass --strict-environment to refuse on a difference that matters."
         )
     return "\n".join(lines) + "\n"
 
 
-def check(strict: bool = False, stream: TextIO | None = None, path: Path = RECORD) -> bool:
+def check(strict: bool = False, stream: TextIO | None = None, path: str = RECORD) -> bool:
     """Compare, print the differences, and say whether the run may go on."""
     record = recorded(path)
     found = differences(record, live(record)) if record else []
