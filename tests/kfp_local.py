@@ -135,13 +135,16 @@ def run_compiled(
 ) -> list[TaskRun]:
     """Run every task of the compiled pipeline; stops at the first that fails. With ``package``
     (a package folder), each task's command runs here instead, with this Python and the
-    package's ``src`` on its path: the same commands and artifact paths, without the engine."""
+    package's ``src`` on its path, in a fresh working folder of its own as in a container: the
+    same commands and artifact paths, without the engine."""
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o777)  # the containers' user writes here
     runs = []
     for task in compiled_tasks(spec_file, str(folder) if package else MOUNT, parameters):
-        command, environment = task.command, None
+        command, environment, workdir = task.command, None, None
         if package:
+            workdir = folder / "work" / task.name
+            workdir.mkdir(parents=True)
             python = sys.executable if command[0] == "python" else command[0]
             argv = [python, *command[1:], *task.args]
             environment = {**os.environ, "PYTHONPATH": str(package / "src")}
@@ -153,7 +156,13 @@ def run_compiled(
                 task.image, *command[1:], *task.args,
             ]  # fmt: skip
         done = subprocess.run(
-            argv, capture_output=True, text=True, timeout=600, check=False, env=environment
+            argv,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+            env=environment,
+            cwd=workdir,
         )
         runs.append(TaskRun(task.name, argv, done.stdout, done.stderr, done.returncode))
         if done.returncode != 0:

@@ -212,9 +212,12 @@ def test_pipeline_has_one_container_component_a_step_in_notebook_order(cpu_packa
         assert box["command"][:3] == ["python", "-m", "recorded_analysis.stage"]
         assert box["args"][-1] == "--strict-environment"
         assert "pip" not in " ".join(box["command"] + box["args"]), "nothing installed at run"
-    summary = tasks["summary"]["inputs"]["artifacts"]
-    assert summary["in_by_region"]["taskOutputArtifact"]["producerTask"] == "revenue-by-region"
-    assert summary["in_sales"]["taskOutputArtifact"]["producerTask"] == "load"
+    order = ["q1-sales-analysis", "load", "revenue-by-region", "monthly-trend", "summary"]
+    for before, task in zip(order, order[1:], strict=False):
+        handed = tasks[task]["inputs"]["artifacts"]["in_state"]["taskOutputArtifact"]
+        assert handed == {"producerTask": before, "outputArtifactKey": "out_state"}
+    stored = stages["steps"]["revenue_by_region"]
+    assert stored["hands_on"] == ["by_region", "sales"], "what the later steps read"
 
 
 def test_gpu_requests_only_on_the_steps_that_use_the_gpu(gpu_package: Path) -> None:

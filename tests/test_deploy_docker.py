@@ -73,8 +73,8 @@ def test_compiled_pipeline_runs_end_to_end_in_containers(
         assert words(text) in printed, f"the pipeline did not show:\n{text}"
     handed = sorted(p.relative_to(tmp_path / "defaults").as_posix()
                     for p in (tmp_path / "defaults").rglob("out_*"))  # fmt: skip
-    assert handed == ["filter-step/out_selected", "load/out_sales", "totals/out_share",
-                      "totals/out_total"]  # fmt: skip
+    assert handed == ["filter-step/out_state", "load/out_state", "report/out_state",
+                      "totals/out_state"]  # fmt: skip
 
 
 @pytest.mark.docker

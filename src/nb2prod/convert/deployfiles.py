@@ -100,7 +100,9 @@ class DeployFiles(ProjectFiles):
             files["deploy/pipeline.py"] = render_pipeline_source(facts)
             table = {
                 "package": self.name,
-                "parameters": {p.name: p.kind for p in facts.parameters},
+                "parameters": {
+                    p.name: {"kind": p.kind, "default": p.default} for p in self.parameters
+                },
                 "steps": {s.name: s.table() for s in facts.plan.stages},
             }
             files[f"{base}/stages.json"] = json.dumps(table, indent=2, sort_keys=True) + "\n"

@@ -1,7 +1,8 @@
 """``deploy/pipeline.py``: the package as a Kubeflow Pipelines v2 pipeline.
 
 One container component a step, in notebook order, each running the package's image with
-``python -m PKG.stage STEP``; the values steps hand to each other travel as artifacts. Container
+``python -m PKG.stage STEP``; the values steps hand to each other travel as artifacts, one a task
+(``deploy.stages``). Container
 components, not lightweight Python ones: those install kfp inside the container when they run,
 which an offline or locked-down cluster refuses, and the image already holds everything.
 
@@ -102,16 +103,16 @@ def _component(stage: Stage, facts: DeployFacts) -> str:
     kinds = {p.name: p.kind for p in facts.parameters}
     signature: list[str] = []
     args: list[str] = []
-    for name in stage.inputs:
-        if name in stage.sources:
-            signature.append(f"in_{name}: Input[Artifact]")
-            args += [quote("--input"), quote(name), f"in_{name}.path"]
-        elif name in kinds:
+    if stage.takes:
+        signature.append("in_state: Input[Artifact]")
+        args += [quote("--state-in"), "in_state.path"]
+    for name in stage.parameters:
+        if name in kinds:
             signature.append(f"in_{name}: {_KFP_TYPES[kinds[name]]}")
             args += [quote("--parameter"), quote(name), f"in_{name}"]
-    for name in stage.outputs:
-        signature.append(f"out_{name}: Output[Artifact]")
-        args += [quote("--output"), quote(name), f"out_{name}.path"]
+    if stage.hands_on:
+        signature.append("out_state: Output[Artifact]")
+        args += [quote("--state-out"), "out_state.path"]
     cells = ", ".join(map(str, stage.cells))
     title = single_line(stage.title)
     lines = ["@dsl.container_component", *_signature(ident(stage.name), signature)]
@@ -159,22 +160,20 @@ def _pipeline(facts: DeployFacts) -> list[str]:
         passed = ", ".join(f"in_{p.name}={p.name}" for p in facts.parameters)
         lines += [f"    _place(notebook({passed}), gpu=True)", "", ""]
         return lines
-    tasks: dict[str, str] = {}
+    previous = None
+    offered = {p.name for p in facts.parameters}
     for stage in facts.plan.stages:
         task = unique(f"{stage.name}_task", taken)
-        tasks[stage.name] = task
-        given = [
-            f'in_{n}={tasks[stage.sources[n]]}.outputs["out_{n}"]'
-            if n in stage.sources
-            else f"in_{n}={n}"
-            for n in stage.inputs
-            if n in stage.sources or n in {p.name for p in facts.parameters}
-        ]
+        given = [f'in_state={previous}.outputs["out_state"]'] if stage.takes else []
+        given += [f"in_{n}={n}" for n in stage.parameters if n in offered]
         call = f"{stage.name}({', '.join(given)})"
         if len(call) + len(task) + 7 > 99:
             call = f"{stage.name}(\n" + "".join(f"        {g},\n" for g in given) + "    )"
         lines.append(f"    {task} = {call}")
         lines.append(f"    _place({task}, gpu={stage.gpu})")
+        if previous and not stage.takes:  # in notebook order, as the cells ran
+            lines.append(f"    {task}.after({previous})")
+        previous = task
     return [*lines, "", ""]
 
 

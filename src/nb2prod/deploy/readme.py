@@ -138,15 +138,16 @@ def _pipeline(facts: DeployFacts) -> list[str]:
         why = single_line(facts.plan.whole or "")
         return [*lines, f"The notebook runs as one task: {why}."]
     lines.append(
-        "One task a step, each running the image (`python -m "
-        f"{facts.package}.stage STEP`); the values steps hand on are artifacts, stored with "
-        "pickle, so the pipeline's artifact store must be as trusted as the image."
+        "One task a step, in notebook order, each running the image (`python -m "
+        f"{facts.package}.stage STEP`). Each task hands the values later steps read on to the "
+        "next as one artifact, stored with pickle after its step ran (so a change made in place "
+        "goes along), which makes the pipeline's artifact store as trusted as the image."
     )
-    lines += ["", "| task | cells | takes | gives | GPU |", "|---|---|---|---|---|"]
+    lines += ["", "| task | cells | reads | hands on | GPU |", "|---|---|---|---|---|"]
     for stage in facts.plan.stages:
-        takes = ", ".join(f"`{n}`" for n in stage.inputs) or "-"
-        gives = ", ".join(f"`{n}`" for n in stage.outputs) or "-"
+        reads = ", ".join(f"`{n}`" for n in stage.inputs) or "-"
+        hands = ", ".join(f"`{n}`" for n in stage.hands_on) or "-"
         cells = ", ".join(map(str, stage.cells))
         gpu = "yes" if stage.gpu and facts.hardware.gpus else "no"
-        lines.append(f"| `{stage.name}` | {cells} | {takes} | {gives} | {gpu} |")
+        lines.append(f"| `{stage.name}` | {cells} | {reads} | {hands} | {gpu} |")
     return lines

@@ -1,11 +1,16 @@
-"""The package's steps as pipeline tasks: what each takes, from which earlier task or pipeline
-parameter, what it hands on, and whether it needs the GPU. Pure: from the converter's steps and
-their interfaces (``convert.flow``), never from running anything."""
+"""The package's steps as pipeline tasks, in notebook order. Pure: from the converter's steps and
+their interfaces (``convert.flow``), never from running anything.
+
+Each task takes the values the steps before it left for later ones (the notebook's namespace, as
+far as later steps read it) as one artifact, runs its step, and hands the same on, updated, as
+one artifact: what the step returned, and what it changed in place, directly or through another
+name (a NumPy view, a list held twice). Values that are stored together keep their sharing, and
+whatever the step changed is stored after it ran, as the kernel would have kept it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from nb2prod.convert.flow import StepFlow
 from nb2prod.convert.steps import Step
@@ -13,11 +18,10 @@ from nb2prod.convert.steps import Step
 
 @dataclass(frozen=True)
 class Stage:
-    """One task: the step function ``module.function`` with the values it takes and gives.
-
-    ``returns`` are what the function returns; ``outputs`` add the inputs it changes in place
-    that later tasks read (in one process they would see the change). ``sources`` names, for each
-    input that is not a parameter, the earlier task that gives it."""
+    """One task: the step function ``module.name``. ``inputs`` are what the function reads (its
+    arguments, or the shared module's globals), ``returns`` what it returns, ``parameters`` the
+    run's parameters it is given, ``takes`` whether it reads the previous task's values and
+    ``hands_on`` the names it stores for the tasks after it."""
 
     name: str
     title: str
@@ -25,9 +29,9 @@ class Stage:
     module: str
     inputs: tuple[str, ...]
     returns: tuple[str, ...]
-    outputs: tuple[str, ...]
     parameters: tuple[str, ...]
-    sources: dict[str, str] = field(default_factory=dict)
+    takes: bool
+    hands_on: tuple[str, ...]
     gpu: bool = False
     shared: bool = False
 
@@ -38,7 +42,7 @@ class Stage:
             "function": self.name,
             "inputs": list(self.inputs),
             "returns": list(self.returns),
-            "outputs": list(self.outputs),
+            "hands_on": list(self.hands_on),
             "shared": self.shared,
         }
 
@@ -67,24 +71,17 @@ def plan_stages(
             whole="steps await on one event loop the notebook's cells shared "
             f"({', '.join(sorted(awaiting))}), which separate tasks cannot share"
         )
-    params = set(parameters)
-    later_reads = _later_reads(running)
-    given: dict[str, str] = {}  # value name -> the stage that gave it last
+    params = list(parameters)
+    later = _later_reads(running)
+    bound: set[str] = set()  # names the steps so far returned
     stages = []
     for index, (step, flow) in enumerate(running):
-        wanted = later_reads[index]
-        changed = {n for cell in step.cells for n in cell.facts.mutates}
-        handed = [n for n in flow.inputs if n in changed and n in wanted and n not in params]
-        sources = {}
-        for name in flow.inputs:
-            if name in params and name not in given:
-                continue
-            if name not in given:
-                return StagePlan(
-                    whole=f"step {step.name} reads {name}, which no earlier step gives"
-                )
-            sources[name] = given[name]
-        outputs = tuple(flow.outputs) + tuple(n for n in handed if n not in flow.outputs)
+        missing = [n for n in flow.inputs if n not in bound and n not in params]
+        if missing:
+            return StagePlan(whole=f"step {step.name} reads {missing[0]}, which no step gives")
+        after = bound | set(flow.outputs)
+        last = index == len(running) - 1
+        hands_on = flow.outputs if last else [n for n in _ordered(after, flow) if n in later[index]]
         stages.append(
             Stage(
                 name=step.name,
@@ -93,15 +90,20 @@ def plan_stages(
                 module=module_of[step.name],
                 inputs=tuple(flow.inputs),
                 returns=tuple(flow.outputs),
-                outputs=outputs,
-                parameters=tuple(n for n in flow.inputs if n not in sources),
-                sources=sources,
+                parameters=tuple(n for n in flow.inputs if n in params and n not in bound),
+                takes=bool(bound & (set(flow.inputs) | later[index])),
+                hands_on=tuple(hands_on),
                 gpu=gpu_steps is None or step.name in gpu_steps,
                 shared=shared,
             )
         )
-        given.update(dict.fromkeys(outputs, step.name))
+        bound = after
     return StagePlan(stages=tuple(stages))
+
+
+def _ordered(known: set[str], flow: StepFlow) -> list[str]:
+    """The names known after a step, in a stable order: its outputs, then the rest sorted."""
+    return list(flow.outputs) + sorted(known - set(flow.outputs))
 
 
 def _later_reads(running: list[tuple[Step, StepFlow]]) -> list[set[str]]:

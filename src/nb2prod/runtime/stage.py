@@ -1,20 +1,24 @@
 """Run one step of the package on its own: the entry point of a pipeline's container component.
 
-``python -m PKG.stage STEP --input NAME PATH ... --output NAME PATH ... --parameter NAME VALUE``
-loads each input from its file, runs the step's function, and writes each output to its file,
-so that a pipeline engine (Kubeflow Pipelines) can run the notebook's steps as separate tasks and
-hand the values between them as artifacts. ``stages.json``, beside this module, names each step's
-function and the values it takes and gives.
+``python -m PKG.stage STEP [--state-in PATH] [--state-out PATH] [--parameter NAME VALUE]...``
+loads the values the earlier steps left (the notebook's namespace, as far as later steps read
+it), runs the step's function, and stores the values the later steps read, updated, so that a
+pipeline engine (Kubeflow Pipelines) can run the notebook's steps as separate tasks and hand the
+values between them as artifacts. ``stages.json``, beside this module, names each step's
+function, what it reads and what it hands on.
 
-Values are stored with :mod:`pickle`: the tasks all run the same image, so the same versions
-read what the others wrote. Reading a pickle runs code named in it, so the artifact store must be
-the pipeline's own, trusted as the image is. A value pickle cannot store (an open file, a
-generator) stops the task with its name.
+Values are stored together, in one file a task, with :mod:`pickle`: values that share an object
+keep sharing it, and a value the step changed in place (directly or through another name) is
+stored as it is after the step. The tasks all run the same image, so the same versions read what
+the others wrote. Reading a pickle runs code named in it, so the artifact store must be the
+pipeline's own, trusted as the image is. A value pickle cannot store (an open file, a generator)
+stops the task with its name.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import asyncio
 import importlib
 import inspect
@@ -28,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 TABLE = Path(__file__).with_name("stages.json")
-EXIT_FAILED = 1
 
 
 def _table() -> dict[str, Any]:
@@ -46,57 +49,50 @@ def _parameter(text: str, kind: str) -> Any:
     return text
 
 
-def _defaults(package: str) -> dict[str, Any]:
-    """The notebook's parameter values: the defaults of ``PKG.pipeline.run``."""
-    run = importlib.import_module(f"{package}.pipeline").run
-    return {
-        name: p.default
-        for name, p in inspect.signature(run).parameters.items()
-        if p.default is not inspect.Parameter.empty
-    }
-
-
-def _load(path: str, name: str) -> Any:
+def _load(path: str) -> dict[str, Any]:
     with open(path, "rb") as handle:
         try:
-            return pickle.load(handle)
+            found = pickle.load(handle)
         except Exception as error:
-            raise SystemExit(f"input {name} ({path}) could not be read: {error}") from None
+            raise SystemExit(f"the values in {path} could not be read: {error}") from None
+    if not isinstance(found, dict):
+        raise SystemExit(f"{path} holds no values of this package's steps")
+    return found
 
 
-def _store(value: Any, path: str, name: str) -> None:
-    """Write ``value`` to ``path`` whole or not at all."""
+def _store(values: dict[str, Any], path: str) -> None:
+    """Write ``values`` to ``path`` whole or not at all."""
     folder = os.path.dirname(path) or "."
     os.makedirs(folder, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".partial-")
     try:
         with os.fdopen(handle, "wb") as stream:
-            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(values, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except Exception as error:
         os.unlink(temporary)
-        raise SystemExit(f"output {name} could not be stored: {error}") from None
+        names = ", ".join(sorted(values))
+        raise SystemExit(f"the values {names} could not be stored: {error}") from None
 
 
-def run_step(step: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    """Run ``step`` with ``values`` (by name); what it gives, by name: what its function
-    returns, and the inputs it changed in place that later steps read."""
+def run_step(step: dict[str, Any], namespace: dict[str, Any]) -> dict[str, Any]:
+    """Run ``step`` on ``namespace`` (name -> value); the names it hands on, with their values
+    after it ran."""
     module = importlib.import_module(step["module"])
     function = getattr(module, step["function"])
     shared = bool(step.get("shared"))  # the faithful form: steps share the module's namespace
     if shared:
-        for name, value in values.items():
+        for name, value in namespace.items():
             setattr(module, name, value)
-    result = function(*([] if shared else [values[name] for name in step["inputs"]]))
+    result = function(*([] if shared else [namespace[name] for name in step["inputs"]]))
     if inspect.iscoroutine(result):
         result = asyncio.run(result)
-    outputs = step["outputs"]
     if shared:
-        return {name: getattr(module, name) for name in outputs}
-    returns = step.get("returns", outputs)
+        return {name: getattr(module, name) for name in step["hands_on"]}
+    returns = step["returns"]
     given = [] if not returns else [result] if len(returns) == 1 else list(result)
-    produced = dict(zip(returns, given, strict=True))
-    return {name: produced[name] if name in produced else values[name] for name in outputs}
+    namespace.update(zip(returns, given, strict=True))
+    return {name: namespace[name] for name in step["hands_on"]}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -104,10 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     package = str(table["package"])
     parser = argparse.ArgumentParser(prog=f"python -m {package}.stage", description=__doc__)
     parser.add_argument("step", choices=sorted(table["steps"]))
-    for option in ("input", "output", "parameter"):
-        parser.add_argument(
-            f"--{option}", nargs=2, action="append", default=[], metavar=("NAME", "VALUE")
-        )
+    parser.add_argument("--state-in", metavar="PATH", help="the values the earlier steps left")
+    parser.add_argument("--state-out", metavar="PATH", help="where to store what it hands on")
+    parser.add_argument(
+        "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE")
+    )
     parser.add_argument(
         "--strict-environment",
         action="store_true",
@@ -118,21 +115,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not guard.check(strict=arguments.strict_environment):
         return int(guard.EXIT_MISMATCH)
     step = table["steps"][arguments.step]
-    kinds = table.get("parameters", {})
-    values = {n: v for n, v in _defaults(package).items() if n in step["inputs"]}
+    parameters = table.get("parameters", {})
+    namespace = _load(arguments.state_in) if arguments.state_in else {}
+    for name in step["inputs"]:  # the notebook's value of a parameter the run does not give
+        if name not in namespace and name in parameters:
+            namespace[name] = ast.literal_eval(parameters[name]["default"])
     for name, text in arguments.parameter:
+        kind = parameters.get(name, {}).get("kind", "str")
         try:
-            values[name] = _parameter(text, kinds.get(name, "str"))
+            namespace[name] = _parameter(text, kind)
         except ValueError:
-            parser.error(f"--parameter {name}: {text!r} is not a {kinds.get(name)}")
-    values |= {name: _load(path, name) for name, path in arguments.input}
-    missing = [name for name in step["inputs"] if name not in values]
+            parser.error(f"--parameter {name}: {text!r} is not a {kind}")
+    missing = [name for name in step["inputs"] if name not in namespace]
     if missing:
-        parser.error(f"step {arguments.step} needs --input for: {', '.join(missing)}")
-    wanted = dict(arguments.output)
-    for name, value in run_step(step, values).items():
-        if name in wanted:
-            _store(value, wanted[name], name)
+        parser.error(f"step {arguments.step} needs values for: {', '.join(missing)}")
+    handed = run_step(step, namespace)
+    if arguments.state_out:
+        _store(handed, arguments.state_out)
     return 0
 
 
