@@ -11,6 +11,7 @@ GPU machine was at hand.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import subprocess
 import sys
@@ -213,7 +214,7 @@ def test_pipeline_has_one_container_component_a_step_in_notebook_order(cpu_packa
         assert box["args"][-1] == "--strict-environment"
         assert "pip" not in " ".join(box["command"] + box["args"]), "nothing installed at run"
     order = ["q1-sales-analysis", "load", "revenue-by-region", "monthly-trend", "summary"]
-    for before, task in zip(order, order[1:], strict=False):
+    for before, task in itertools.pairwise(order):
         handed = tasks[task]["inputs"]["artifacts"]["in_state"]["taskOutputArtifact"]
         assert handed == {"producerTask": before, "outputArtifactKey": "out_state"}
     stored = stages["steps"]["revenue_by_region"]
@@ -356,3 +357,58 @@ def test_without_the_sdk_kfp_is_refused_before_anything_is_written(tmp_path: Pat
     assert "pip install 'nb2prod[deploy]'" in done.stderr
     assert done.stderr.count("\n") == 1
     assert not out.exists()
+
+
+# 4. What the Job and the pipeline carry besides the image --------------------------------------
+
+
+def plain_notebook(folder: Path, cells: list[str]) -> Path:
+    """A notebook without records, a heading before each code cell (one step each)."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    notebook = new_notebook(cells=[new_markdown_cell("# Plain")])
+    for number, source in enumerate(cells, start=1):
+        notebook.cells += [new_markdown_cell(f"## Step {number}"), new_code_cell(source)]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    path = folder / "plain.ipynb"
+    nbformat.write(notebook, str(path))
+    return path
+
+
+def test_files_not_carried_are_mounted_and_credentials_come_from_a_secret(tmp_path: Path) -> None:
+    notebook = plain_notebook(tmp_path, [
+        "import pandas as pd\nframe = pd.read_csv('/srv/shared/sales.csv')",
+        "TOKEN = 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB'\nprint(len(frame), len(TOKEN))",
+    ])  # fmt: skip
+    package = convert(notebook, tmp_path / "p", "--deploy", "k8s,kfp", "--allow-hidden-state")
+    validate(package / "deploy/job.yaml")
+    job = yaml.safe_load((package / "deploy/job.yaml").read_text())
+    main = container(job)
+    assert main["args"] == ["--sales-csv-path", "/data/sales.csv", "--strict-environment"]
+    assert {"name": "data", "mountPath": "/data", "readOnly": True} in main["volumeMounts"]
+    volumes = job["spec"]["template"]["spec"]["volumes"]
+    claim = {"claimName": "plain-data", "readOnly": True}
+    assert {"name": "data", "persistentVolumeClaim": claim} in volumes
+    secret = {"secretKeyRef": {"name": "plain-secrets", "key": "TOKEN"}}
+    assert main["env"] == [{"name": "TOKEN", "valueFrom": secret}]
+    assert "ghp_0123" not in (package / "deploy/job.yaml").read_text()
+    _, platform = compiled(package)
+    settings = list(platform["deploymentSpec"]["executors"].values())
+    assert all(s["pvcMount"][0]["mountPath"] == "/data" for s in settings)
+    assert all(s["secretAsEnv"][0]["secretName"] == "plain-secrets" for s in settings)
+    for name in ("deploy/pipeline.py", "deploy/pipeline.yaml", "README.md"):
+        assert "ghp_0123" not in (package / name).read_text(), name
+
+
+def test_steps_sharing_an_event_loop_run_as_one_task(tmp_path: Path) -> None:
+    notebook = plain_notebook(tmp_path, [
+        "import asyncio\nawait asyncio.sleep(0)\nvalue = 41",
+        "print(value + 1)",
+    ])  # fmt: skip
+    package = convert(notebook, tmp_path / "p", "--deploy", "kfp")
+    spec, _ = compiled(package)
+    assert list(spec["root"]["dag"]["tasks"]) == ["notebook"]
+    runs = run_compiled(package / "deploy/pipeline.yaml", tmp_path / "artifacts", package=package)
+    assert [(r.name, r.returncode, r.stdout) for r in runs] == [("notebook", 0, "42\n")]
+    assert "runs as one task: steps await on one event loop" in (package / "README.md").read_text()

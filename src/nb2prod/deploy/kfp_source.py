@@ -70,6 +70,12 @@ def _helpers(facts: DeployFacts) -> list[str]:
     if hardware.memory_bytes:
         memory = quote(f"{max(hardware.memory_bytes >> 20, 1)}Mi")
         lines += [f"    task.set_memory_request({memory})", f"    task.set_memory_limit({memory})"]
+    if facts.environment_variables:
+        keys = ", ".join(f"{quote(v)}: {quote(v)}" for v in facts.environment_variables)
+        secret = quote(f"{facts.job_name}-secrets")
+        lines.append(
+            f"    kubernetes.use_secret_as_env(task, {secret}, secret_key_to_env={{{keys}}})"
+        )
     if facts.mounted:
         claim = quote(f"{facts.job_name}-data")
         lines += [
@@ -128,7 +134,7 @@ def _whole_component(facts: DeployFacts) -> str:
     signature = [f"in_{n}: {_KFP_TYPES[k]}" for n, k in kinds.items()]
     lines = ["@dsl.container_component", *_signature("notebook", signature)]
     why = single_line(facts.plan.whole or "")
-    lines.append(f"    {docstring('The whole notebook in one task: ' + why + '.')}")
+    lines.append(f"    {docstring('The whole notebook in one task:', why + '.')}")
     lines += ["    return dsl.ContainerSpec(", "        image=IMAGE,"]
     lines.append('        command=["python", "-m", PACKAGE],')
     lines.append("        args=[")
