@@ -68,14 +68,11 @@ def wall(argv: list[str], env: dict[str, str], runs: int) -> float:
 
 def in_process(package: str, env: dict[str, str], runs: int) -> float:
     code = IN_PROCESS.format(package=package)
-    found = [
-        float(
-            subprocess.run(
-                [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-            ).stdout
-        )  # fmt: skip
-        for _ in range(runs)
-    ]
+    argv = [sys.executable, "-c", code]
+    found = []
+    for _ in range(runs):
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
+        found.append(float(done.stdout))
     return statistics.median(found)
 
 

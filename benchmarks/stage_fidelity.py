@@ -56,7 +56,9 @@ def measure(notebook: Path, scratch: Path) -> tuple[str, str]:
     stages = json.loads(next((package / "src").glob("*/stages.json")).read_text())
     name = stages["package"]
     if not stages["steps"]:
-        return "one task", ""
+        readme = (package / "README.md").read_text(encoding="utf-8")
+        why = readme.partition("runs as one task: ")[2].partition("\n")[0]
+        return ("nothing to run" if "no step that runs code" in why else "one task"), why
     first = whole(package, name, scratch / "whole1")
     if first.returncode != 0:
         return "whole run failed", (first.stderr.strip().splitlines() or [""])[-1]
@@ -98,7 +100,8 @@ def main() -> int:
         outcomes[outcome] += 1
         print(f"{outcome:<20} {detail[:90]:<90} {record['notebook']}", flush=True)
     total = len(verified)
-    fine = outcomes["same"] + outcomes["varies run to run"] + outcomes["one task"]
+    fine = outcomes["same"] + outcomes["varies run to run"]
+    fine += outcomes["one task"] + outcomes["nothing to run"]
     print(
         f"\n{total} verified notebooks: " + ", ".join(f"{k} {v}" for k, v in outcomes.most_common())
     )
