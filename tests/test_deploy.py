@@ -412,3 +412,29 @@ def test_steps_sharing_an_event_loop_run_as_one_task(tmp_path: Path) -> None:
     runs = run_compiled(package / "deploy/pipeline.yaml", tmp_path / "artifacts", package=package)
     assert [(r.name, r.returncode, r.stdout) for r in runs] == [("notebook", 0, "42\n")]
     assert "runs as one task: steps await on one event loop" in (package / "README.md").read_text()
+
+
+def test_the_faithful_form_runs_as_tasks_keeping_shared_values(tmp_path: Path) -> None:
+    """A notebook that reads ``_`` is lifted in the faithful form (one module sharing the
+    namespace); its tasks hand on a dict changed through another name, as the kernel kept it."""
+    notebook = plain_notebook(tmp_path, [
+        "counts = {'a': 1}\nalias = counts",
+        "alias['b'] = 2\nprint(sorted(counts))",
+        "total = sum(counts.values())\ntotal",
+        "print(_ + 1, len(alias), alias is counts)",
+    ])  # fmt: skip
+    content = json.loads(notebook.read_text())
+    for count, cell in enumerate(c for c in content["cells"] if c["cell_type"] == "code"):
+        cell["execution_count"] = count + 1
+    shown = {"output_type": "execute_result", "execution_count": 3, "metadata": {},
+             "data": {"text/plain": "3"}}  # fmt: skip
+    content["cells"][6]["outputs"] = [shown]  # cell 7: `total`, shown, read back as `_`
+    notebook.write_text(json.dumps(content))
+    package = convert(notebook, tmp_path / "p", "--deploy", "kfp")
+    stages = json.loads((package / "src/plain/stages.json").read_text())["steps"]
+    assert stages and all(s["shared"] for s in stages.values())
+    runs = run_compiled(package / "deploy/pipeline.yaml", tmp_path / "artifacts", package=package)
+    assert all(r.returncode == 0 for r in runs), runs[-1].stderr
+    whole = subprocess.run([sys.executable, "-m", "plain"], capture_output=True, text=True,
+                           check=True, env=_path(package), cwd=tmp_path)  # fmt: skip
+    assert "".join(r.stdout for r in runs) == whole.stdout == "['a', 'b']\n3\n4 2 True\n"

@@ -9,11 +9,16 @@ whatever the step changed is stored after it ran, as the kernel would have kept 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from nb2prod.convert.flow import StepFlow
 from nb2prod.convert.steps import Step
+
+#: Calls that make a class while the code runs: its instances could not be loaded by a task that
+#: did not run that code.
+_MAKES_CLASS = re.compile(r"\b(?:namedtuple|NamedTuple|make_dataclass|TypedDict|Enum|IntEnum)\(")
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,10 @@ def plan_stages(
             whole="steps await on one event loop the notebook's cells shared "
             f"({', '.join(sorted(awaiting))}), which separate tasks cannot share"
         )
+    for step, _ in running:
+        why = _made_in(step, shared)
+        if why:
+            return StagePlan(whole=why)
     params = list(parameters)
     later = _later_reads(running)
     bound: set[str] = set()  # names the steps so far returned
@@ -99,6 +108,19 @@ def plan_stages(
         )
         bound = after
     return StagePlan(stages=tuple(stages))
+
+
+def _made_in(step: Step, shared: bool) -> str | None:
+    """Why values of the step could not be loaded in another task: it makes a class while it
+    runs, or (in the faithful form, where definitions stay in the steps) defines a function or
+    class, which a task that did not run the step would not have."""
+    for cell in step.cells:
+        if shared and cell.facts.deferred:
+            name = sorted(cell.facts.deferred)[0]
+            return f"cell {cell.number} defines {name} inside a step, which other tasks would lack"
+        if _MAKES_CLASS.search(cell.cell.source):
+            return f"cell {cell.number} makes a class while it runs, which other tasks would lack"
+    return None
 
 
 def _ordered(known: set[str], flow: StepFlow) -> list[str]:

@@ -77,18 +77,24 @@ def _store(values: dict[str, Any], path: str) -> None:
 
 def run_step(step: dict[str, Any], namespace: dict[str, Any]) -> dict[str, Any]:
     """Run ``step`` on ``namespace`` (name -> value); the names it hands on, with their values
-    after it ran."""
+    after it ran: those later steps read, or in the faithful form (where a step reads globals
+    the analysis cannot name, like ``_``) every name the steps have bound."""
     module = importlib.import_module(step["module"])
     function = getattr(module, step["function"])
     shared = bool(step.get("shared"))  # the faithful form: steps share the module's namespace
+    imported = dict(vars(module))
     if shared:
         for name, value in namespace.items():
             setattr(module, name, value)
     result = function(*([] if shared else [namespace[name] for name in step["inputs"]]))
     if inspect.iscoroutine(result):
         result = asyncio.run(result)
-    if shared:
-        return {name: getattr(module, name) for name in step["hands_on"]}
+    if shared:  # every name the steps bound, as the kernel kept them all (``_`` too)
+        return {
+            name: value
+            for name, value in vars(module).items()
+            if imported.get(name, imported) is not value and not name.startswith("__")
+        }
     returns = step["returns"]
     given = [] if not returns else [result] if len(returns) == 1 else list(result)
     namespace.update(zip(returns, given, strict=True))
@@ -131,7 +137,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"step {arguments.step} needs values for: {', '.join(missing)}")
     handed = run_step(step, namespace)
     if arguments.state_out:
-        _store(handed, arguments.state_out)
+        try:
+            _store(handed, arguments.state_out)
+        except SystemExit:  # a value no later step reads cannot be stored: leave it out
+            _store({name: handed[name] for name in step["hands_on"]}, arguments.state_out)
     return 0
 
 
