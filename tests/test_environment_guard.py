@@ -113,7 +113,7 @@ def test_live_facts_are_this_machines() -> None:
 @pytest.fixture(scope="module")
 def gpu_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("guard")
-    return convert(gpu_notebook(folder, SYNTHETIC_GPU), folder / "pkg")
+    return convert(gpu_notebook(folder, SYNTHETIC_GPU), folder / "pkg", "--deploy", "kfp")
 
 
 @pytest.fixture(scope="module")
@@ -172,6 +172,30 @@ def test_the_check_imports_only_the_standard_library(gpu_package: Path, bare_pyt
     loaded = set(eval(done.stdout))  # a list of names printed by the line above
     outside = {m for m in loaded if m not in sys.stdlib_module_names and not m.startswith("_")}
     assert outside == {"analysis"}, outside
+
+
+def test_pipeline_tasks_of_steps_without_the_gpu_run_strict_here(
+    gpu_package: Path, tmp_path: Path
+) -> None:
+    """A CPU task of a GPU notebook may run on a node without one: only the tasks of the steps
+    that use the GPU refuse."""
+    state = tmp_path / "state"
+    first = run_stage(gpu_package, "step_1", "--state-out", str(state))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == "2\n"
+    assert "(matters)" not in first.stderr
+    second = run_stage(gpu_package, "step_2", "--state-in", str(state))
+    assert second.returncode == 3
+    assert "GPU" in second.stderr
+    assert "(matters)" in second.stderr
+
+
+def run_stage(package: Path, step: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "analysis.stage", step, *args, "--strict-environment"],
+        capture_output=True, text=True, check=False, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(package / "src")},
+    )  # fmt: skip
 
 
 def test_a_cpu_recorded_package_runs_strict_here(tmp_path: Path) -> None:

@@ -2,9 +2,9 @@
 
 One container component a step, in notebook order, each running the package's image with
 ``python -m PKG.stage STEP``; the values steps hand to each other travel as artifacts, one a task
-(``deploy.stages``). Container
-components, not lightweight Python ones: those install kfp inside the container when they run,
-which an offline or locked-down cluster refuses, and the image already holds everything.
+(``deploy.stages``). Container components, not lightweight Python ones: those install kfp inside
+the container when they run, which an offline or locked-down cluster refuses, and the image
+already holds everything.
 
 Notebook text reaches this source only as quoted literals (``literal.quote``) or as names that
 are Python identifiers the converter checked."""
@@ -62,7 +62,8 @@ def _helpers(facts: DeployFacts) -> list[str]:
         "def _place(task, gpu):",
         '    """Size and place a task as the machine the notebook ran on."""',
         "    task.set_caching_options(False)",
-        f"    kubernetes.set_security_context(task, run_as_user={USER_ID}, run_as_non_root=True)",
+        f"    kubernetes.set_security_context(task, run_as_user={USER_ID}, run_as_group={USER_ID}, "
+        "run_as_non_root=True)",
     ]
     if hardware.cpus:
         lines += [f"    task.set_cpu_request({quote(str(hardware.cpus))})"]

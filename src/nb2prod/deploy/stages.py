@@ -49,6 +49,7 @@ class Stage:
             "returns": list(self.returns),
             "hands_on": list(self.hands_on),
             "shared": self.shared,
+            "gpu": self.gpu,
         }
 
 

@@ -117,10 +117,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="refuse to run on a machine that differs from the recorded one in a way that matters",
     )
     arguments = parser.parse_args(argv)
-    guard = importlib.import_module(f"{package}._environment")
-    if not guard.check(strict=arguments.strict_environment):
-        return int(guard.EXIT_MISMATCH)
     step = table["steps"][arguments.step]
+    guard = importlib.import_module(f"{package}._environment")
+    if not guard.check(strict=arguments.strict_environment, gpu=step.get("gpu", True)):
+        return int(guard.EXIT_MISMATCH)
     parameters = table.get("parameters", {})
     namespace = _load(arguments.state_in) if arguments.state_in else {}
     for name in step["inputs"]:  # the notebook's value of a parameter the run does not give
