@@ -439,3 +439,23 @@ def test_the_faithful_form_runs_as_tasks_keeping_shared_values(tmp_path: Path) -
     whole = subprocess.run([sys.executable, "-m", "plain"], capture_output=True, text=True,
                            check=True, env=_path(package), cwd=tmp_path)  # fmt: skip
     assert "".join(r.stdout for r in runs) == whole.stdout == "['a', 'b']\n3\n4 2 True\n"
+
+
+def test_random_streams_and_display_options_carry_from_task_to_task(tmp_path: Path) -> None:
+    """A seed set in one step, draws in another; display options set in one step, a table
+    printed in another: the tasks print what the whole run prints, as one kernel would."""
+    notebook = plain_notebook(tmp_path, [
+        "import numpy as np\nimport random\nnp.random.seed(0)\nrandom.seed(1)",
+        "import pandas as pd\npd.set_option('display.max_columns', 3)\n"
+        "np.set_printoptions(precision=2)",
+        "print(np.random.randint(0, 1000, 3), random.random())",
+        "print(pd.DataFrame([list(range(8))]))\nprint(np.array([1 / 3]))",
+    ])  # fmt: skip
+    package = convert(notebook, tmp_path / "p", "--deploy", "kfp")
+    runs = run_compiled(package / "deploy/pipeline.yaml", tmp_path / "artifacts", package=package)
+    assert [r.returncode for r in runs] == [0, 0, 0, 0], runs[-1].stderr
+    whole = subprocess.run([sys.executable, "-m", "plain"], capture_output=True, text=True,
+                           check=True, env=_path(package), cwd=tmp_path)  # fmt: skip
+    assert "".join(r.stdout for r in runs) == whole.stdout
+    assert "..." in whole.stdout, "three columns at most, as the notebook set"
+    assert "[0.33]" in whole.stdout

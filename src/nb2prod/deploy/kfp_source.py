@@ -117,7 +117,7 @@ def _component(stage: Stage, facts: DeployFacts) -> str:
         if name in kinds:
             signature.append(f"in_{name}: {_KFP_TYPES[kinds[name]]}")
             args += [quote("--parameter"), quote(name), f"in_{name}"]
-    if stage.hands_on:
+    if stage.stores:
         signature.append("out_state: Output[Artifact]")
         args += [quote("--state-out"), "out_state.path"]
     cells = ", ".join(map(str, stage.cells))
@@ -178,8 +178,6 @@ def _pipeline(facts: DeployFacts) -> list[str]:
             call = f"{stage.name}(\n" + "".join(f"        {g},\n" for g in given) + "    )"
         lines.append(f"    {task} = {call}")
         lines.append(f"    _place({task}, gpu={stage.gpu})")
-        if previous and not stage.takes:  # in notebook order, as the cells ran
-            lines.append(f"    {task}.after({previous})")
         previous = task
     return [*lines, "", ""]
 

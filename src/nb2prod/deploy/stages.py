@@ -4,8 +4,10 @@ their interfaces (``convert.flow``), never from running anything.
 Each task takes the values the steps before it left for later ones (the notebook's namespace, as
 far as later steps read it) as one artifact, runs its step, and hands the same on, updated, as
 one artifact: what the step returned, and what it changed in place, directly or through another
-name (a NumPy view, a list held twice). Values that are stored together keep their sharing, and
-whatever the step changed is stored after it ran, as the kernel would have kept it."""
+name (a NumPy view, a list held twice), with the libraries' process-wide state (random streams,
+display options). Values that are stored together keep their sharing, and whatever the step
+changed is stored after it ran, as the kernel would have kept it. So the tasks form one chain,
+in notebook order."""
 
 from __future__ import annotations
 
@@ -25,8 +27,9 @@ _MAKES_CLASS = re.compile(r"\b(?:namedtuple|NamedTuple|make_dataclass|TypedDict|
 class Stage:
     """One task: the step function ``module.name``. ``inputs`` are what the function reads (its
     arguments, or the shared module's globals), ``returns`` what it returns, ``parameters`` the
-    run's parameters it is given, ``takes`` whether it reads the previous task's values and
-    ``hands_on`` the names it stores for the tasks after it."""
+    run's parameters it is given, ``takes`` whether it reads the previous task's values,
+    ``stores`` whether it stores values for the next (every task but the last does: the
+    libraries' state goes along with the names) and ``hands_on`` the names it stores."""
 
     name: str
     title: str
@@ -36,6 +39,7 @@ class Stage:
     returns: tuple[str, ...]
     parameters: tuple[str, ...]
     takes: bool
+    stores: bool
     hands_on: tuple[str, ...]
     gpu: bool = False
     shared: bool = False
@@ -101,7 +105,8 @@ def plan_stages(
                 inputs=tuple(flow.inputs),
                 returns=tuple(flow.outputs),
                 parameters=tuple(n for n in flow.inputs if n in params and n not in bound),
-                takes=bool(bound & (set(flow.inputs) | later[index])),
+                takes=index > 0,
+                stores=not last or bool(hands_on),
                 hands_on=tuple(hands_on),
                 gpu=gpu_steps is None or step.name in gpu_steps,
                 shared=shared,

@@ -9,7 +9,10 @@ function, what it reads and what it hands on.
 
 Values are stored together, in one file a task, with :mod:`pickle`: values that share an object
 keep sharing it, and a value the step changed in place (directly or through another name) is
-stored as it is after the step. The tasks all run the same image, so the same versions read what
+stored as it is after the step. What the libraries keep for the whole process goes along too:
+the random number streams (``random``, NumPy's global generator, torch's) continue where the
+last step left them, and NumPy's print options and pandas' display options stay as set, as they
+would in one kernel. The tasks all run the same image, so the same versions read what
 the others wrote. Reading a pickle runs code named in it, so the artifact store must be the
 pipeline's own, trusted as the image is. A value pickle cannot store (an open file, a generator)
 stops the task with its name.
@@ -32,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 TABLE = Path(__file__).with_name("stages.json")
+#: The key, in the stored values, of the libraries' process-wide state.
+LIBRARIES = "__libraries__"
 
 
 def _table() -> dict[str, Any]:
@@ -73,6 +78,55 @@ def _store(values: dict[str, Any], path: str) -> None:
         os.unlink(temporary)
         names = ", ".join(sorted(values))
         raise SystemExit(f"the values {names} could not be stored: {error}") from None
+
+
+def library_state() -> dict[str, Any]:
+    """The process-wide state of the libraries imported so far that later cells would see."""
+    import random
+
+    found: dict[str, Any] = {"random": random.getstate()}
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        found["numpy.random"] = numpy.random.get_state()
+        found["numpy.print"] = numpy.get_printoptions()
+    pandas = sys.modules.get("pandas")
+    if pandas is not None:
+        found["pandas"] = _pandas_display(pandas)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        found["torch"] = torch.get_rng_state()
+    return found
+
+
+def _pandas_display(pandas: Any) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    for name in dir(pandas.options.display):
+        key = f"display.{name}"
+        try:
+            value = pandas.get_option(key)
+        except Exception:  # a group of options, or one being retired
+            continue
+        if not callable(value):
+            options[key] = value
+    return options
+
+
+def restore_libraries(found: dict[str, Any]) -> None:
+    """Set the state :func:`library_state` took (each library imported as needed)."""
+    import random
+
+    random.setstate(found["random"])
+    if "numpy.random" in found:
+        numpy = importlib.import_module("numpy")
+        numpy.random.set_state(found["numpy.random"])
+        numpy.set_printoptions(**found["numpy.print"])
+    for key, value in found.get("pandas", {}).items():
+        try:
+            importlib.import_module("pandas").set_option(key, value)
+        except Exception:  # an option this pandas does not let one set
+            continue
+    if "torch" in found:
+        importlib.import_module("torch").set_rng_state(found["torch"])
 
 
 def run_step(step: dict[str, Any], namespace: dict[str, Any]) -> dict[str, Any]:
@@ -123,6 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(guard.EXIT_MISMATCH)
     parameters = table.get("parameters", {})
     namespace = _load(arguments.state_in) if arguments.state_in else {}
+    libraries = namespace.pop(LIBRARIES, None)
+    if libraries:
+        restore_libraries(libraries)
     for name in step["inputs"]:  # the notebook's value of a parameter the run does not give
         if name not in namespace and name in parameters:
             namespace[name] = ast.literal_eval(parameters[name]["default"])
@@ -137,10 +194,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"step {arguments.step} needs values for: {', '.join(missing)}")
     handed = run_step(step, namespace)
     if arguments.state_out:
+        kept = {name: handed[name] for name in step["hands_on"]} | {LIBRARIES: library_state()}
         try:
-            _store(handed, arguments.state_out)
+            _store(handed | kept, arguments.state_out)
         except SystemExit:  # a value no later step reads cannot be stored: leave it out
-            _store({name: handed[name] for name in step["hands_on"]}, arguments.state_out)
+            _store(kept, arguments.state_out)
     return 0
 
 
