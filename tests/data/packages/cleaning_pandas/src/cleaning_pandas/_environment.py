@@ -126,9 +126,10 @@ def _devices(nvml: Any) -> dict[str, Any]:
     return {"devices": names, "driver": driver, "cuda": version}
 
 
-def differences(record: dict[str, Any], here: dict[str, Any]) -> list[Difference]:
-    """What differs between the record and this machine, the ones that matter first."""
-    found = _gpu_differences(record.get("gpu") or {}, here.get("gpu") or {})
+def differences(record: dict[str, Any], here: dict[str, Any], gpu: bool = True) -> list[Difference]:
+    """What differs between the record and this machine, the ones that matter first; with
+    ``gpu`` false (a pipeline task of a step that does not use the GPU), GPU facts are left out."""
+    found = _gpu_differences(record.get("gpu") or {}, here.get("gpu") or {}) if gpu else []
     python = record.get("python")
     if python and python != here.get("python"):
         found.append(Difference("Python", python, str(here.get("python"))))
@@ -200,10 +201,13 @@ def report(found: list[Difference], strict: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def check(strict: bool = False, stream: TextIO | None = None, path: str = RECORD) -> bool:
-    """Compare, print the differences, and say whether the run may go on."""
+def check(
+    strict: bool = False, stream: TextIO | None = None, path: str = RECORD, gpu: bool = True
+) -> bool:
+    """Compare, print the differences, and say whether the run may go on (``gpu``: whether
+    the run uses the GPU the record has, if any)."""
     record = recorded(path)
-    found = differences(record, live(record)) if record else []
+    found = differences(record, live(record), gpu) if record else []
     text = report(found, strict)
     if text:
         (stream or sys.stderr).write(text)
