@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from nb2prod import runtime
 from nb2prod.convert.package import Package, Refusal, convert_notebook
 from nb2prod.notebook import load
 
@@ -103,6 +104,8 @@ def test_package_matches_golden(stem: str, monkeypatch: pytest.MonkeyPatch) -> N
     result = convert(stem, monkeypatch)
     assert isinstance(result, Package), f"{stem}: refused: {result}"
     actual = {path: as_bytes(content) for path, content in sorted(result.files.items())}
+    copied = f"src/{result.name}/_environment.py"  # the same in every package: not kept here
+    assert actual.pop(copied) == runtime.source("environment_guard").encode("utf-8")
     folder = PACKAGES / stem
     if UPDATE:
         write_golden(folder, actual)
