@@ -8,8 +8,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Any
 import nbformat
 import pytest
 
+from cli_runs import nb2prod
 from nb2prod.analysis import check_notebook
 from nb2prod.classreport.layout import find_layout
 from nb2prod.classreport.page import CSP
@@ -59,17 +58,6 @@ HOSTILE_HTML_OUTPUT = (
     "<svg onload=\"window.pwned = 'svg'\"></svg>"
     "<table><thead><tr><th>mark</th></tr></thead><tbody><tr><td>91</td></tr></tbody></table>"
 )
-
-
-def nb2prod(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nb2prod", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 def make_class(root: Path) -> Path:

@@ -11,19 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from cli_runs import nb2prod
+
 ROOT = Path(__file__).resolve().parent.parent
 CRAFTED = ROOT / "tests" / "data" / "crafted"
-
-
-def nb2prod(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nb2prod", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def test_parallel_check_of_a_folder_gives_the_same_reports_as_one_by_one(tmp_path: Path) -> None:

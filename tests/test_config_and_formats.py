@@ -10,7 +10,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
@@ -18,21 +17,12 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
+from cli_runs import nb2prod
 from nb2prod.kinds import BY_NAME, KINDS, readme_table
 
 ROOT = Path(__file__).resolve().parents[1]
 HIDDEN = ROOT / "examples" / "hidden_state.ipynb"
 SCHEMA = ROOT / "tests" / "data" / "sarif" / "sarif-schema-2.1.0.json"
-
-
-def nb2prod(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nb2prod", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-    )
 
 
 def kinds_in(done: subprocess.CompletedProcess[str]) -> set[str]:

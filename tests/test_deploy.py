@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
+from cli_runs import nb2prod
 from kfp_local import run_compiled
 from recorded_notebooks import SYNTHETIC_GPU, write_notebook
 
@@ -51,17 +52,6 @@ def gpu_notebook(folder: Path, environment: dict[str, Any]) -> Path:
     notebook["cells"] = cells
     path.write_text(json.dumps(notebook))
     return path
-
-
-def nb2prod(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nb2prod", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-        timeout=600,
-    )
 
 
 def convert(notebook: Path, out: Path, *extra: str) -> Path:
@@ -459,3 +449,20 @@ def test_random_streams_and_display_options_carry_from_task_to_task(tmp_path: Pa
     assert "".join(r.stdout for r in runs) == whole.stdout
     assert "..." in whole.stdout, "three columns at most, as the notebook set"
     assert "[0.33]" in whole.stdout
+
+
+def test_functions_defined_inside_faithful_steps_travel_by_their_code(tmp_path: Path) -> None:
+    """In the faithful form a function stays inside the step that defines it; the next task,
+    which did not run that step, gets it made again from its code."""
+    notebook = plain_notebook(tmp_path, [
+        "def double(x, by=2):\n    return x * by\nvalues = [double(1)]",
+        "values.append(double(5, by=3))\nprint(values)",
+        "print(_ if False else double(values[-1]))",
+    ])  # fmt: skip
+    package = convert(notebook, tmp_path / "p", "--deploy", "kfp")
+    stages = json.loads((package / "src/plain/stages.json").read_text())["steps"]
+    assert len(stages) == 3
+    assert all(s["shared"] for s in stages.values()), "reading `_` keeps the faithful form"
+    runs = run_compiled(package / "deploy/pipeline.yaml", tmp_path / "artifacts", package=package)
+    assert [r.returncode for r in runs] == [0, 0, 0], runs[-1].stderr
+    assert "".join(r.stdout for r in runs) == "[2, 15]\n30\n"

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +14,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from cli_runs import nb2prod
 from envcompare_data import H100, LAPTOP, elsewhere, write
 from nb2prod.cli_envcompare import render_comparison
 from nb2prod.envcompare import compare_notebook
@@ -23,16 +22,6 @@ from nb2prod.notebook import from_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "data" / "envcompare"
-
-
-def nb2prod(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nb2prod", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 import types
 from collections.abc import Iterator
@@ -15,20 +14,11 @@ from typing import Any
 import nbformat
 import pytest
 
+from cli_runs import nb2prod
 from nb2prod.recorder import environment, gpu, packages
 from nb2prod.records import read_records
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def nb2prod(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nb2prod", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def test_a_snapshot_has_every_part_and_a_stable_id() -> None:

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
+from cli_runs import nb2prod  # noqa: E402
 from fidelity_classify import classify_convert, classify_verify  # noqa: E402
 from fidelity_diff import difference  # noqa: E402
 from fidelity_runs import cache_key  # noqa: E402
@@ -121,11 +122,6 @@ def test_a_failure_before_any_test_is_read_from_the_log() -> None:
     assert classify_verify(1, stdout, timed_out)["cause"] == "verify timeout"
     assert classify_verify(None, "", "")["cause"] == "verify timeout"
     assert classify_verify(0, verify_stdout([passing("test_a")], {}), "")["status"] == "passed"
-
-
-def nb2prod(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "nb2prod", *args]
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
 def test_an_install_failure_and_a_refusal_from_the_real_commands(tmp_path: Path) -> None:

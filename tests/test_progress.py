@@ -6,26 +6,15 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from cli_runs import nb2prod
 from nb2prod.progress import ProgressBar, StatusLine, status
 from terminal import nb2prod_on_terminal
 from test_lock import make_wheel, write_package
-
-
-def nb2prod(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nb2prod", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def shown(terminal: str) -> list[str]:

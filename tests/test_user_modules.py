@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import pytest
 import tomllib
 from nbformat.v4 import new_code_cell, new_notebook
 
+from cli_runs import nb2prod
 from factory import build
 from nb2prod.convert.localmods import module_path
 from nb2prod.convert.package import Package, convert_notebook
@@ -29,13 +29,6 @@ from recorded_notebooks import CPU_ENVIRONMENT, write_notebook
 
 HELPERS = "import six\n\n\ndef double(x):\n    return 2 * x\n"
 TIMED = "%%time\ntotal = helpers.double(2)\nprint(total)"
-
-
-def nb2prod(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "nb2prod", *args]
-    return subprocess.run(
-        command, cwd=cwd, capture_output=True, text=True, timeout=600, check=False
-    )
 
 
 def write(path: Path, cells: list[str], version: str = "3.11.7") -> Path:

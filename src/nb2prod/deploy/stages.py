@@ -11,6 +11,7 @@ in notebook order."""
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -118,15 +119,29 @@ def plan_stages(
 
 def _made_in(step: Step, shared: bool) -> str | None:
     """Why values of the step could not be loaded in another task: it makes a class while it
-    runs, or (in the faithful form, where definitions stay in the steps) defines a function or
-    class, which a task that did not run the step would not have."""
+    runs, or (in the faithful form, where definitions stay in the steps) defines a class, which
+    a task that did not run the step would not have."""
     for cell in step.cells:
-        if shared and cell.facts.deferred:
-            name = sorted(cell.facts.deferred)[0]
-            return f"cell {cell.number} defines {name} inside a step, which other tasks would lack"
+        classes = sorted(_classes(cell.cell.source)) if shared and cell.facts.deferred else []
+        if classes:
+            return (
+                f"cell {cell.number} defines the class {classes[0]} inside a step, which other "
+                "tasks would lack"
+            )
         if _MAKES_CLASS.search(cell.cell.source):
             return f"cell {cell.number} makes a class while it runs, which other tasks would lack"
     return None
+
+
+def _classes(source: str) -> set[str]:
+    """The classes a cell defines (functions travel by their code: ``runtime/stage.py``)."""
+    from nb2prod.analysis.ipython import ParseFailure, parse_cell
+
+    try:
+        tree = parse_cell(source).tree
+    except ParseFailure:
+        return {"(unparsed)"}
+    return {node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
 
 
 def _ordered(known: set[str], flow: StepFlow) -> list[str]:

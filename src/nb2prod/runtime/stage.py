@@ -25,11 +25,14 @@ import ast
 import asyncio
 import importlib
 import inspect
+import io
 import json
+import marshal
 import os
 import pickle
 import sys
 import tempfile
+import types
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -65,14 +68,41 @@ def _load(path: str) -> dict[str, Any]:
     return found
 
 
-def _store(values: dict[str, Any], path: str) -> None:
+class _Pickler(pickle.Pickler):
+    """Pickles functions a step defined (the faithful form defines them inside its steps, so a
+    task that did not run the step has none to find by name) by their code, to be made again
+    in the steps' module; everything else as pickle does."""
+
+    def __init__(self, stream: io.BufferedWriter, made: dict[str, types.FunctionType]) -> None:
+        super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.made: dict[str, types.FunctionType] = made  # name -> a function the steps defined
+
+    def reducer_override(self, obj: object) -> Any:
+        function = self.made.get(getattr(obj, "__name__", None) or "")
+        if function is None or function is not obj or function.__closure__ is not None:
+            return NotImplemented
+        code = marshal.dumps(function.__code__)
+        return remade, (function.__module__, function.__name__, code, function.__defaults__)
+
+
+def remade(module: str, name: str, code: bytes, defaults: tuple[Any, ...] | None) -> Any:
+    """A function a step defined, made again from its code in the steps' module."""
+    namespace = vars(importlib.import_module(module))
+    function = types.FunctionType(marshal.loads(code), namespace, name, defaults)
+    namespace.setdefault(name, function)
+    return function
+
+
+def _store(
+    values: dict[str, Any], path: str, made: dict[str, types.FunctionType] | None = None
+) -> None:
     """Write ``values`` to ``path`` whole or not at all."""
     folder = os.path.dirname(path) or "."
     os.makedirs(folder, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".partial-")
     try:
         with os.fdopen(handle, "wb") as stream:
-            pickle.dump(values, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            _Pickler(stream, made or {}).dump(values)
         os.replace(temporary, path)
     except Exception as error:
         os.unlink(temporary)
@@ -195,10 +225,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     handed = run_step(step, namespace)
     if arguments.state_out:
         kept = {name: handed[name] for name in step["hands_on"]} | {LIBRARIES: library_state()}
+        made = {
+            name: value
+            for name, value in handed.items()
+            if isinstance(value, types.FunctionType) and value.__module__ == step["module"]
+        }
         try:
-            _store(handed | kept, arguments.state_out)
+            _store(handed | kept, arguments.state_out, made)
         except SystemExit:  # a value no later step reads cannot be stored: leave it out
-            _store(kept, arguments.state_out)
+            _store(kept, arguments.state_out, made)
     return 0
 
 
