@@ -466,3 +466,23 @@ def test_functions_defined_inside_faithful_steps_travel_by_their_code(tmp_path: 
     runs = run_compiled(package / "deploy/pipeline.yaml", tmp_path / "artifacts", package=package)
     assert [r.returncode for r in runs] == [0, 0, 0], runs[-1].stderr
     assert "".join(r.stdout for r in runs) == "[2, 15]\n30\n"
+
+
+@pytest.mark.parametrize(
+    ("first", "setting"),
+    [
+        ("import warnings\nwarnings.filterwarnings('ignore')", "filterwarnings"),
+        ("import matplotlib.pyplot as plt\nplt.rcParams['figure.dpi'] = 50", "rcParams"),
+        ("import os\nos.environ['MODE'] = 'fast'", "environ"),
+    ],
+)
+def test_a_process_wide_setting_keeps_the_notebook_in_one_task(
+    tmp_path: Path, first: str, setting: str
+) -> None:
+    """A setting a later task would not inherit: splitting would change what it does."""
+    package = convert(plain_notebook(tmp_path, [first, "print(1)"]), tmp_path / "p", "--deploy",
+                      "kfp")  # fmt: skip
+    spec, _ = compiled(package)
+    assert list(spec["root"]["dag"]["tasks"]) == ["notebook"]
+    readme = (package / "README.md").read_text()
+    assert f"cell 3 changes what the whole process does ({setting})" in readme

@@ -22,6 +22,15 @@ from nb2prod.convert.steps import Step
 #: Calls that make a class while the code runs: its instances could not be loaded by a task that
 #: did not run that code.
 _MAKES_CLASS = re.compile(r"\b(?:namedtuple|NamedTuple|make_dataclass|TypedDict|Enum|IntEnum)\(")
+#: Calls that change what the whole process does later, beyond what a task hands on (random
+#: streams and NumPy's and pandas' display options do go along: ``runtime/stage.py``).
+_PROCESS_WIDE = re.compile(
+    r"\b(?P<name>(?:init_printing|init_session|style\.use|set_theme|set_style|set_context|"
+    r"set_palette|sns\.set|filterwarnings|simplefilter|setrecursionlimit|chdir|putenv|setlocale|"
+    r"set_default_dtype|set_default_device|seterr|matplotlib\.use|set_num_threads|"
+    r"set_printoptions|rc)(?=\s*\()|rcParams(?=\s*(?:\[|\.update))|"
+    r"environ(?=\s*(?:\[[^\]\n]*\]\s*=[^=]|\.update|\.setdefault)))"
+)
 
 
 @dataclass(frozen=True)
@@ -82,8 +91,8 @@ def plan_stages(
             whole="steps await on one event loop the notebook's cells shared "
             f"({', '.join(sorted(awaiting))}), which separate tasks cannot share"
         )
-    for step, _ in running:
-        why = _made_in(step, shared)
+    for index, (step, _) in enumerate(running):
+        why = _made_in(step, shared, last=index == len(running) - 1)
         if why:
             return StagePlan(whole=why)
     params = list(parameters)
@@ -117,10 +126,11 @@ def plan_stages(
     return StagePlan(stages=tuple(stages))
 
 
-def _made_in(step: Step, shared: bool) -> str | None:
-    """Why values of the step could not be loaded in another task: it makes a class while it
-    runs, or (in the faithful form, where definitions stay in the steps) defines a class, which
-    a task that did not run the step would not have."""
+def _made_in(step: Step, shared: bool, last: bool = False) -> str | None:
+    """Why the notebook cannot be split after this step: it makes a class while it runs, or (in
+    the faithful form, where definitions stay in the steps) defines one, which a task that did
+    not run the step would not have; or (unless it is the last) it changes a process-wide
+    setting the later tasks would not inherit."""
     for cell in step.cells:
         classes = sorted(_classes(cell.cell.source)) if shared and cell.facts.deferred else []
         if classes:
@@ -130,6 +140,22 @@ def _made_in(step: Step, shared: bool) -> str | None:
             )
         if _MAKES_CLASS.search(cell.cell.source):
             return f"cell {cell.number} makes a class while it runs, which other tasks would lack"
+        if not last and (found := _process_wide(cell.cell.source)):
+            return (
+                f"cell {cell.number} changes what the whole process does ({found}), which "
+                "later tasks would not inherit"
+            )
+    return None
+
+
+def _process_wide(source: str) -> str | None:
+    """The first process-wide setting the code changes that a task could not hand on."""
+    for match in _PROCESS_WIDE.finditer(source):
+        name = match.group("name")
+        before = source[max(0, match.start() - 6) : match.start()]
+        if name == "set_printoptions" and before.endswith(("np.", "numpy.")):
+            continue  # NumPy's print options go along with the values
+        return name
     return None
 
 

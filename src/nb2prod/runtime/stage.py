@@ -219,12 +219,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             namespace[name] = _parameter(text, kind)
         except ValueError:
             parser.error(f"--parameter {name}: {text!r} is not a {kind}")
-    missing = [name for name in step["inputs"] if name not in namespace]
+    found = vars(importlib.import_module(step["module"])) if step.get("shared") else {}
+    missing = [name for name in step["inputs"] if name not in namespace and name not in found]
     if missing:
         parser.error(f"step {arguments.step} needs values for: {', '.join(missing)}")
     handed = run_step(step, namespace)
     if arguments.state_out:
-        kept = {name: handed[name] for name in step["hands_on"]} | {LIBRARIES: library_state()}
+        kept = {n: handed[n] for n in step["hands_on"] if n in handed}  # else set at import
+        kept[LIBRARIES] = library_state()
         made = {
             name: value
             for name, value in handed.items()
