@@ -233,7 +233,7 @@ def run_convert(args: argparse.Namespace) -> int:
 def _deploy_options(args: argparse.Namespace) -> DeployOptions | None:
     """``--deploy`` and ``--image``, checked before any work: a NotebookError names the
     notebook and what is wrong."""
-    from nb2prod.deploy import DeployOptions, parse_targets
+    from nb2prod import deploy
     from nb2prod.deploy.compile import require_sdk
     from nb2prod.deploy.facts import valid_image
     from nb2prod.errors import NotebookError
@@ -243,14 +243,14 @@ def _deploy_options(args: argparse.Namespace) -> DeployOptions | None:
             raise NotebookError(args.notebook, "--image names the image of --deploy: add --deploy")
         return None
     try:
-        targets = parse_targets(args.deploy)
+        targets = deploy.parse_targets(args.deploy)
     except ValueError as error:
         raise NotebookError(args.notebook, str(error)) from None
     if args.image is not None and not valid_image(args.image):
         raise NotebookError(args.notebook, f"--image {args.image!r} is not an image reference")
     if "kfp" in targets:
         require_sdk(args.notebook)
-    return DeployOptions(targets, args.image)
+    return deploy.DeployOptions(targets, args.image)
 
 
 def _secrets_refused(notebook: str, findings: Sequence[Finding]) -> int:
