@@ -18,6 +18,7 @@ from jupyter_server.auth import Authorizer
 from pytest_jupyter.jupyter_server import *  # noqa: F403
 from tornado.httpclient import AsyncHTTPClient
 
+from nb2prod import runtime
 from nb2prod.kinds import BY_NAME
 from server_helpers import (
     Fetch,
@@ -121,8 +122,10 @@ async def test_convert_without_lock_streams_progress_and_writes_the_package(
     assert done["files"] == files_under(written)
     assert "requirements.lock" not in done["files"]
     golden = GOLDEN / "parameters_report"
-    assert done["files"] == files_under(golden)
-    for name in done["files"]:
+    copied = "src/parameters_report/_environment.py"  # not kept in the golden package
+    assert (written / copied).read_text() == runtime.source("environment_guard")
+    assert [n for n in done["files"] if n != copied] == files_under(golden)
+    for name in files_under(golden):
         assert (written / name).read_bytes() == (golden / name).read_bytes(), name
 
 
