@@ -455,17 +455,19 @@ def test_functions_defined_inside_faithful_steps_travel_by_their_code(tmp_path: 
     """In the faithful form a function stays inside the step that defines it; the next task,
     which did not run that step, gets it made again from its code."""
     notebook = plain_notebook(tmp_path, [
-        "def double(x, by=2):\n    return x * by\nvalues = [double(1)]",
+        "def double(x, by=2):\n    return x * by\n"
+        "def twice(x):\n    return double(double(x))\nvalues = [double(1)]",
         "values.append(double(5, by=3))\nprint(values)",
-        "print(_ if False else double(values[-1]))",
+        "print(len(values))",
+        "print(_ if False else twice(values[-1]))",
     ])  # fmt: skip
     package = convert(notebook, tmp_path / "p", "--deploy", "kfp")
     stages = json.loads((package / "src/plain/stages.json").read_text())["steps"]
-    assert len(stages) == 3
+    assert len(stages) == 4
     assert all(s["shared"] for s in stages.values()), "reading `_` keeps the faithful form"
     runs = run_compiled(package / "deploy/pipeline.yaml", tmp_path / "artifacts", package=package)
-    assert [r.returncode for r in runs] == [0, 0, 0], runs[-1].stderr
-    assert "".join(r.stdout for r in runs) == "[2, 15]\n30\n"
+    assert [r.returncode for r in runs] == [0, 0, 0, 0], runs[-1].stderr
+    assert "".join(r.stdout for r in runs) == "[2, 15]\n2\n60\n"
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,7 @@ import tempfile
 import types
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 TABLE = Path(__file__).with_name("stages.json")
 #: The key, in the stored values, of the libraries' process-wide state.
@@ -73,7 +73,7 @@ class _Pickler(pickle.Pickler):
     task that did not run the step has none to find by name) by their code, to be made again
     in the steps' module; everything else as pickle does."""
 
-    def __init__(self, stream: io.BufferedWriter, made: dict[str, types.FunctionType]) -> None:
+    def __init__(self, stream: IO[bytes], made: dict[str, types.FunctionType]) -> None:
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
         self.made: dict[str, types.FunctionType] = made  # name -> a function the steps defined
 
@@ -87,10 +87,8 @@ class _Pickler(pickle.Pickler):
 
 def remade(module: str, name: str, code: bytes, defaults: tuple[Any, ...] | None) -> Any:
     """A function a step defined, made again from its code in the steps' module."""
-    namespace = vars(importlib.import_module(module))
-    function = types.FunctionType(marshal.loads(code), namespace, name, defaults)
-    namespace.setdefault(name, function)
-    return function
+    namespace = vars(importlib.import_module(module))  # the step sets it there (run_step)
+    return types.FunctionType(marshal.loads(code), namespace, name, defaults)
 
 
 def _store(
@@ -234,9 +232,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         try:
             _store(handed | kept, arguments.state_out, made)
-        except SystemExit:  # a value no later step reads cannot be stored: leave it out
-            _store(kept, arguments.state_out, made)
+        except SystemExit:  # values no later step reads that cannot be stored: left out
+            extra = {n: v for n, v in handed.items() if n not in kept and _storable(v, made)}
+            _store(extra | kept, arguments.state_out, made)
     return 0
+
+
+def _storable(value: Any, made: dict[str, types.FunctionType]) -> bool:
+    try:
+        _Pickler(io.BytesIO(), made).dump(value)
+    except Exception:
+        return False
+    return True
 
 
 if __name__ == "__main__":
