@@ -47,7 +47,10 @@ class DeployFiles(ProjectFiles):
         }
 
     def _hardware(self) -> Hardware:
-        return hardware(self.environment)
+        """The recorded machine, read from the record once."""
+        if not hasattr(self, "_recorded_hardware"):
+            self._recorded_hardware = hardware(self.environment)
+        return self._recorded_hardware
 
     def _check_section(self) -> list[str]:
         return check_section(self.name, self._hardware(), self.environment is not None)

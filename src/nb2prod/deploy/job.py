@@ -71,8 +71,9 @@ def job_manifest(facts: DeployFacts) -> dict[str, Any]:
     env = _environment(facts)
     if env:
         container["env"] = env
-    if resources(facts.hardware):
-        container["resources"] = resources(facts.hardware)
+    sized = resources(facts.hardware)
+    if sized:
+        container["resources"] = sized
     container["securityContext"] = {
         "allowPrivilegeEscalation": False,
         "readOnlyRootFilesystem": True,
